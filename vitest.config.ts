@@ -1,10 +1,10 @@
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
-  resolve: {
-    // Workspace packages resolve to their TypeScript source in tests, so a test never runs stale dist.
-    conditions: ['source'],
-  },
+  // Workspace packages resolve to their TypeScript source in tests, so a test never runs stale dist.
+  // Vitest runs tests in its server-side mode, which reads `ssr.resolve`, not the top-level `resolve`.
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'] } },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 20_000,

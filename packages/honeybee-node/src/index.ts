@@ -1,0 +1,7 @@
+/**
+ * @module honeybee-node: the honeybee connection layer for Node, on `ws`. Re-exports the whole core,
+ * so an application installs this one package.
+ */
+export * from 'honeybee'
+export { connect, type NodeConnectOptions } from './connect.js'
+export { type TlsOptions, type WsSocketOptions, wsSocketFactory } from './ws-socket.js'

@@ -1,0 +1,546 @@
+/**
+ * @module A connection that dials a relay and keeps itself connected (spec honeybee §1–8).
+ *
+ * Construction has no side effects. The socket opens when the first subscriber arrives on any stream
+ * (or on the first `send`), is shared by all of them, and closes `keepAlive` ms after the last one
+ * leaves. A lost connection is redialled with backoff; held writes go out in order, exactly once, when
+ * it is back. `close()` only releases resources early.
+ *
+ * @example
+ * ```ts
+ * import { connect } from 'honeybee-node'
+ * const conn = connect('ws://127.0.0.1:7777')
+ * conn.status$.subscribe((status) => console.log(status)) // 'disconnected', 'connecting', 'connected'
+ * conn.events$.subscribe((env) => console.log(findSubscriptionEvent(env).event))
+ * conn.send(encloseReq('feed', ['{"kinds":[1]}']))
+ * ```
+ */
+
+import type { ConnectionStatus } from 'roots-ws'
+import {
+  asyncScheduler,
+  BehaviorSubject,
+  distinctUntilChanged,
+  merge,
+  Observable,
+  ReplaySubject,
+  type SchedulerLike,
+  Subject,
+  type Subscription,
+  share,
+  takeUntil,
+  timer,
+} from 'rxjs'
+import { closeError } from './close-codes.js'
+import { type ConnectionConfig, type PartialConfig, type ProfileName, resolveConfig } from './config.js'
+import { canTransition } from './connection-status.js'
+import { ConnectionError, type HoneybeeError, ProtocolError, UsageError } from './errors.js'
+import { createHeartbeat, type HealthMonitor, type HealthSignal } from './heartbeat.js'
+import { createMetrics, type MetricsCollector, type MetricsSnapshot, metricsStream } from './metrics.js'
+import { createTokenBucket, type RateLimiter, unlimited } from './rate-limiter.js'
+import { exponentialBackoff, type ReconnectPolicy } from './reconnect.js'
+import { createRouter, type Router } from './router.js'
+import type { CloseInfo, SocketFactory, SocketHandlers, SocketLike } from './socket.js'
+import { createWriteQueue, type WriteQueue } from './write-queue.js'
+
+/** A live, self-healing connection to one relay. Every stream is hot unless it says otherwise. */
+export interface Connection extends Router {
+  /** The URL dialled. */
+  readonly url: string
+  /** The current status; replays it to each new subscriber, then every change. */
+  readonly status$: Observable<ConnectionStatus>
+  /** The current status, synchronously. */
+  readonly status: ConnectionStatus
+  /** Every incoming envelope, unparsed. */
+  readonly messages$: Observable<string>
+  /** Everything that went wrong; never completes or errors the data streams. */
+  readonly errors$: Observable<HoneybeeError>
+  /** A metrics snapshot every `metricsInterval` ms, the first at once (cold). */
+  readonly metrics$: Observable<MetricsSnapshot>
+  /** The metrics now. */
+  metrics(): MetricsSnapshot
+  /** Bytes waiting to be written: the write queue plus the socket's own buffer (back pressure). */
+  readonly bufferedAmount: number
+  /**
+   * Sends an envelope, or holds it until the connection is ready, in order, exactly once.
+   * @throws {UsageError} `InvalidState` after `close()`, `EnvelopeTooLarge` over `maxMessageSize`,
+   * `WriteQueueFull` when the held writes are at their limit.
+   */
+  send(envelope: string): void
+  /**
+   * Runs `hook` each time the connection comes back after being lost, before held writes go out;
+   * envelopes it sends go first. Returns the function that removes it.
+   */
+  onReconnect(hook: () => void): () => void
+  /** Closes gracefully (bounded by `closeTimeout`), completes every stream. Idempotent. */
+  close(): void
+}
+
+/**
+ * The components a connection is built from, each behind an interface so that mana-ws (or a test)
+ * can replace it without changing the caller (spec honeybee ADR 8).
+ */
+export interface ConnectionComponents {
+  /** When to redial. @default exponentialBackoff(config.reconnect) */
+  readonly reconnectPolicy?: ReconnectPolicy
+  /** How health is judged. @default createHeartbeat(config.health) */
+  readonly healthMonitor?: HealthMonitor
+  /** The outgoing rate limit. @default a token bucket when `rateLimit.enabled`, otherwise none */
+  readonly rateLimiter?: RateLimiter
+  /** Where writes wait. @default createWriteQueue(config.writeQueue) */
+  readonly writeQueue?: WriteQueue
+  /** Where counts go. @default createMetrics() */
+  readonly metrics?: MetricsCollector
+}
+
+/** Options for {@link createConnection}: a profile, configuration overrides, and the parts it is built from. */
+export type ConnectionOptions = PartialConfig & {
+  /** The named starting point for the configuration. @default 'default' */
+  readonly profile?: ProfileName
+  /** Opens sockets: the environment's adapter. The environment packages bind it. */
+  readonly socketFactory: SocketFactory
+  /** Clock for every timer. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike
+  /** Replacement components. */
+  readonly components?: ConnectionComponents
+}
+
+/** How often a connection whose socket is over its high-water mark looks again, in ms. */
+const BACK_PRESSURE_POLL = 10
+
+/**
+ * Creates a connection to `url`. Nothing happens until something subscribes or sends.
+ * Environment packages wrap this as `connect(url, options)` with their socket factory bound.
+ */
+export function createConnection(url: string, options: ConnectionOptions): Connection {
+  return new DialingConnection(url, options)
+}
+
+class DialingConnection implements Connection {
+  readonly url: string
+  readonly status$: Observable<ConnectionStatus>
+  readonly messages$: Observable<string>
+  readonly errors$: Observable<HoneybeeError>
+  readonly metrics$: Observable<MetricsSnapshot>
+  readonly events$: Observable<string>
+  readonly eose$: Observable<string>
+  readonly ok$: Observable<string>
+  readonly notice$: Observable<string>
+  readonly closed$: Observable<string>
+  readonly auth$: Observable<string>
+  readonly label$: (label: string) => Observable<string>
+
+  readonly #config: ConnectionConfig
+  readonly #scheduler: SchedulerLike
+  readonly #openSocket: SocketFactory
+  readonly #policy: ReconnectPolicy
+  readonly #health: HealthMonitor
+  readonly #limiter: RateLimiter
+  readonly #queue: WriteQueue
+  readonly #metrics: MetricsCollector
+  readonly #hooks = new Set<() => void>()
+
+  readonly #status = new BehaviorSubject<ConnectionStatus>('disconnected')
+  readonly #messages = new Subject<string>()
+  readonly #errors = new Subject<HoneybeeError>()
+  /** Completes on close(); ends every activation. */
+  readonly #closing = new Subject<never>()
+  /** Emits once on close(), so a keepAlive timer still pending dies with the connection. */
+  readonly #destroyed = new ReplaySubject<void>(1)
+  readonly #activation: Observable<never>
+
+  #socket: SocketLike | undefined
+  /** Bumped for every socket; events from an older socket are ignored. */
+  #generation = 0
+  /** Failed attempts since the connection was last stable. */
+  #attempt = 0
+  #everConnected = false
+  #wanted = false
+  #closed = false
+  /** Envelopes sent by reconnect hooks skip the queue. */
+  #restoring = false
+  #lastAliveAt = 0
+  #pingSentAt = 0
+  /** Timers that belong to the current socket or backoff; cancelled together. */
+  #timers: Subscription[] = []
+  #flushTimer: Subscription | undefined
+  /** Keeps the connection active while writes are held and nobody subscribes. */
+  #writeHold: Subscription | undefined
+
+  constructor(url: string, options: ConnectionOptions) {
+    this.url = url
+    this.#config = resolveConfig(options, options.profile)
+    const config = this.#config
+    this.#scheduler = options.scheduler ?? asyncScheduler
+    this.#openSocket = options.socketFactory
+    const parts = options.components ?? {}
+    this.#policy = parts.reconnectPolicy ?? exponentialBackoff(config.reconnect)
+    this.#health = parts.healthMonitor ?? createHeartbeat(config.health, this.#scheduler)
+    this.#limiter =
+      parts.rateLimiter ??
+      (config.rateLimit.enabled ? createTokenBucket(config.rateLimit, this.#scheduler) : unlimited)
+    this.#queue = parts.writeQueue ?? createWriteQueue(config.writeQueue)
+    this.#metrics = parts.metrics ?? createMetrics(this.#scheduler)
+
+    // The first subscriber to any stream activates; keepAlive ms after the last leaves, it deactivates.
+    this.#activation = new Observable<never>((subscriber) => {
+      const ended = this.#closing.subscribe(subscriber)
+      if (!this.#closed) this.#activate()
+      return () => {
+        ended.unsubscribe()
+        this.#deactivate()
+      }
+    }).pipe(
+      share({
+        resetOnRefCountZero:
+          config.keepAlive > 0
+            ? () => timer(config.keepAlive, this.#scheduler).pipe(takeUntil(this.#destroyed))
+            : true,
+      }),
+    )
+    // The source first, so status$ replays the status from before activation (`disconnected`) too.
+    const activating = <T>(source: Observable<T>): Observable<T> => merge(source, this.#activation)
+
+    this.status$ = activating(this.#status.pipe(distinctUntilChanged()))
+    this.messages$ = activating(this.#messages)
+    this.errors$ = activating(this.#errors)
+    this.metrics$ = activating(metricsStream(this.#metrics, config.metricsInterval, this.#scheduler))
+    const router = createRouter(this.messages$, {
+      customLabels: config.customLabels,
+      report: (e) => this.#report(e),
+    })
+    this.events$ = router.events$
+    this.eose$ = router.eose$
+    this.ok$ = router.ok$
+    this.notice$ = router.notice$
+    this.closed$ = router.closed$
+    this.auth$ = router.auth$
+    this.label$ = router.label$
+  }
+
+  get status(): ConnectionStatus {
+    return this.#status.value
+  }
+
+  get bufferedAmount(): number {
+    return this.#queue.bytes + (this.#socket?.bufferedAmount ?? 0)
+  }
+
+  metrics(): MetricsSnapshot {
+    return this.#metrics.snapshot()
+  }
+
+  onReconnect(hook: () => void): () => void {
+    const own = (): void => hook() // a new function, so adding the same hook twice registers twice
+    this.#hooks.add(own)
+    return () => {
+      this.#hooks.delete(own)
+    }
+  }
+
+  send(envelope: string): void {
+    if (this.#closed)
+      throw new UsageError('InvalidState', `cannot send on a closed connection to ${this.url}`)
+    if (envelope.length > this.#config.maxMessageSize) {
+      throw new UsageError(
+        'EnvelopeTooLarge',
+        `envelope of ${envelope.length} bytes exceeds maxMessageSize ${this.#config.maxMessageSize}`,
+      )
+    }
+    if (this.#status.value === 'error') this.#activate() // new writes revive a connection that gave up
+    const socket = this.#socket
+    if (this.#restoring && socket?.send(envelope)) {
+      this.#metrics.recordSent(envelope.length)
+      return
+    }
+    if (this.#queue.length === 0 && this.#canWrite(socket) && this.#limiter.allow()) {
+      if (socket.send(envelope)) {
+        this.#metrics.recordSent(envelope.length)
+        return
+      }
+    }
+    this.#queue.push(envelope)
+    if (this.#status.value === 'connected') this.#scheduleFlush(0)
+    else this.#holdForWrites()
+  }
+
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#wanted = false
+    this.#cancelTimers()
+    this.#releaseWriteHold()
+    const socket = this.#socket
+    if (socket !== undefined && this.#status.value === 'connected') {
+      // Graceful: what is held goes out first, then the close handshake, bounded by closeTimeout.
+      this.#flush(true)
+      this.#setState('closing')
+      socket.close(1000, 'closed by client')
+      this.#timers.push(this.#scheduler.schedule(() => this.#finishClose(), this.#config.closeTimeout))
+      return
+    }
+    this.#finishClose()
+  }
+
+  // ── lifecycle ────────────────────────────────────────────────────────────────────────────────
+
+  #activate(): void {
+    this.#wanted = true
+    const status = this.#status.value
+    if (status === 'disconnected' || status === 'error') {
+      this.#attempt = 0
+      this.#dial()
+    }
+  }
+
+  #deactivate(): void {
+    this.#wanted = false
+    if (this.#closed) return
+    this.#cancelTimers()
+    const socket = this.#socket
+    if (socket !== undefined && this.#status.value === 'connected') {
+      this.#setState('closing')
+      socket.close(1000, 'no subscribers')
+      this.#timers.push(this.#scheduler.schedule(() => this.#closedForIdle(), this.#config.closeTimeout))
+      return
+    }
+    this.#dropSocket('disconnected')
+  }
+
+  /** The idle close finished; a subscriber who arrived meanwhile gets a new socket. */
+  #closedForIdle(): void {
+    this.#dropSocket('disconnected')
+    if (this.#wanted) this.#activate()
+  }
+
+  #dial(): void {
+    this.#cancelTimers()
+    const generation = ++this.#generation
+    const handlers: SocketHandlers = {
+      onOpen: () => generation === this.#generation && this.#opened(),
+      onMessage: (data, byteLength) => generation === this.#generation && this.#received(data, byteLength),
+      onPong: () => generation === this.#generation && this.#ponged(),
+      onClose: (info) => generation === this.#generation && this.#socketClosed(info),
+    }
+    this.#socket = this.#openSocket(this.url, handlers)
+    this.#timers.push(
+      this.#scheduler.schedule(() => {
+        if (generation !== this.#generation) return
+        const error = new ConnectionError(
+          'ConnectionTimeout',
+          `no connection to ${this.url} within ${this.#config.connectTimeout} ms`,
+        )
+        this.#lost(error)
+      }, this.#config.connectTimeout),
+    )
+    // Announced last: a status$ observer may call close(), which must find the socket and timer to release.
+    this.#setState('connecting')
+  }
+
+  #opened(): void {
+    this.#cancelTimers()
+    this.#lastAliveAt = this.#scheduler.now()
+    this.#metrics.markConnected()
+    this.#setState('connected')
+    if (this.#status.value !== 'connected') return // an observer closed it
+    // The attempt counter resets only once the connection proves stable.
+    this.#timers.push(this.#scheduler.schedule(() => (this.#attempt = 0), this.#config.reconnect.stableAfter))
+    this.#timers.push(
+      this.#health.watch(() => this.#lastAliveAt).subscribe((signal) => this.#onHealth(signal)),
+    )
+    if (this.#everConnected) {
+      this.#metrics.recordReconnection()
+      this.#restoring = true
+      try {
+        for (const hook of this.#hooks) hook()
+      } finally {
+        this.#restoring = false
+      }
+    }
+    this.#everConnected = true
+    this.#flush(false)
+  }
+
+  #received(data: string, byteLength: number): void {
+    this.#lastAliveAt = this.#scheduler.now()
+    this.#metrics.recordReceived(byteLength)
+    if (byteLength > this.#config.maxMessageSize) {
+      this.#report(
+        new ProtocolError(
+          'EnvelopeTooLarge',
+          `dropped an incoming envelope of ${byteLength} bytes (maxMessageSize ${this.#config.maxMessageSize})`,
+        ),
+      )
+      return
+    }
+    this.#messages.next(data)
+  }
+
+  #ponged(): void {
+    const now = this.#scheduler.now()
+    this.#lastAliveAt = now
+    this.#metrics.recordPongLatency(now - this.#pingSentAt)
+  }
+
+  #onHealth(signal: HealthSignal): void {
+    if (signal.type === 'ping') {
+      this.#pingSentAt = this.#scheduler.now()
+      this.#socket?.ping?.()
+    } else if (signal.type === 'missed') {
+      this.#report(new ConnectionError('PongTimeout', `${this.url} missed ${signal.missed} pong(s) in a row`))
+    } else {
+      this.#lost(
+        new ConnectionError(
+          'ConnectionUnhealthy',
+          `${this.url} missed ${signal.missed} pongs in a row; reconnecting`,
+        ),
+      )
+    }
+  }
+
+  #socketClosed(info: CloseInfo): void {
+    const status = this.#status.value
+    if (status === 'closing') {
+      if (this.#closed) this.#finishClose()
+      else this.#closedForIdle()
+      return
+    }
+    this.#lost(closeError(info, status === 'connected'))
+  }
+
+  /** The socket failed or was lost: terminate it at once (never wait on a silent peer) and redial. */
+  #lost(error: ConnectionError): void {
+    this.#report(error)
+    if (this.#closed) return // an errors$ observer closed the connection
+    if (this.#status.value === 'connected') this.#metrics.markDisconnected()
+    this.#dropSocket(undefined)
+    if (!this.#wanted) {
+      this.#setState('disconnected')
+      return
+    }
+    this.#attempt++
+    const delay = this.#policy.nextDelay(this.#attempt, error)
+    if (delay === undefined) {
+      if (error.retriable && this.#config.reconnect.enabled) {
+        this.#report(
+          new ConnectionError(
+            'MaxReconnectAttemptsExceeded',
+            `gave up on ${this.url} after ${this.#attempt - 1} retries`,
+            {
+              cause: error,
+              retriable: false,
+            },
+          ),
+        )
+      }
+      this.#setState('error')
+      return
+    }
+    this.#timers.push(this.#scheduler.schedule(() => this.#dial(), delay))
+    this.#setState('backoff') // last: an observer may call close(), which cancels the timer above
+  }
+
+  /** Forgets the current socket (terminating it) and its timers; optionally moves to `status`. */
+  #dropSocket(status: ConnectionStatus | undefined): void {
+    this.#cancelTimers()
+    this.#generation++
+    const socket = this.#socket
+    this.#socket = undefined
+    socket?.terminate()
+    if (status !== undefined && this.#status.value !== status) {
+      if (this.#status.value === 'connected') this.#metrics.markDisconnected()
+      this.#setState(status)
+    }
+  }
+
+  #finishClose(): void {
+    this.#dropSocket(undefined)
+    this.#flushTimer?.unsubscribe()
+    const discarded = this.#queue.clear().length
+    if (discarded > 0) {
+      this.#report(
+        new ConnectionError('ConnectionClosed', `closed with ${discarded} unsent envelope(s) discarded`),
+      )
+    }
+    this.#setState('closed')
+    this.#destroyed.next()
+    this.#destroyed.complete()
+    this.#closing.complete()
+    this.#status.complete()
+    this.#messages.complete()
+    this.#errors.complete()
+  }
+
+  // ── writes ───────────────────────────────────────────────────────────────────────────────────
+
+  #canWrite(socket: SocketLike | undefined): socket is SocketLike {
+    return (
+      socket !== undefined &&
+      this.#status.value === 'connected' &&
+      socket.bufferedAmount < this.#config.writeQueue.highWaterMark
+    )
+  }
+
+  /** Hands held writes to the socket in order while it accepts them; `force` ignores pacing (close). */
+  #flush(force: boolean): void {
+    this.#flushTimer?.unsubscribe()
+    this.#flushTimer = undefined
+    const socket = this.#socket
+    for (let envelope = this.#queue.peek(); envelope !== undefined; envelope = this.#queue.peek()) {
+      if (!force) {
+        if (!this.#canWrite(socket)) {
+          if (this.#status.value === 'connected') this.#scheduleFlush(BACK_PRESSURE_POLL)
+          return
+        }
+        if (!this.#limiter.allow()) {
+          this.#scheduleFlush(Math.max(1, this.#limiter.delay()))
+          return
+        }
+      }
+      if (socket === undefined || !socket.send(envelope)) return
+      this.#queue.shift()
+      this.#metrics.recordSent(envelope.length)
+    }
+    this.#releaseWriteHold()
+  }
+
+  #scheduleFlush(delay: number): void {
+    if (this.#flushTimer !== undefined) return
+    this.#flushTimer = this.#scheduler.schedule(() => {
+      this.#flushTimer = undefined
+      this.#flush(false)
+    }, delay)
+  }
+
+  #holdForWrites(): void {
+    if (this.#writeHold === undefined && !this.#closed) this.#writeHold = this.#activation.subscribe()
+  }
+
+  #releaseWriteHold(): void {
+    const hold = this.#writeHold
+    this.#writeHold = undefined
+    hold?.unsubscribe()
+  }
+
+  // ── state ────────────────────────────────────────────────────────────────────────────────────
+
+  #setState(next: ConnectionStatus): void {
+    const current = this.#status.value
+    if (current === next || current === 'closed') return // closed is final; late moves are moot
+    if (!canTransition(current, next)) {
+      // A bug in this file, not in the caller's code or the peer's behaviour.
+      throw new Error(`honeybee: illegal status transition ${current} → ${next}`)
+    }
+    this.#status.next(next)
+  }
+
+  #report(error: HoneybeeError): void {
+    this.#metrics.recordError()
+    this.#errors.next(error)
+  }
+
+  #cancelTimers(): void {
+    for (const timer of this.#timers) timer.unsubscribe()
+    this.#timers = []
+  }
+}

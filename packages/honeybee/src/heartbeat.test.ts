@@ -1,0 +1,76 @@
+import { TestScheduler } from 'rxjs/testing'
+import { describe, expect, it } from 'vitest'
+import type { HealthConfig } from './config.js'
+import { createHeartbeat } from './heartbeat.js'
+
+// Milliseconds scaled down 1000× so marbles stay short: ping after 25, pong timeout 15, 3 misses.
+const config: HealthConfig = { enabled: true, pingInterval: 25, pongTimeout: 15, failureThreshold: 3 }
+const signals = {
+  p: { type: 'ping' },
+  m: { type: 'missed', missed: 1 },
+  n: { type: 'missed', missed: 2 },
+  u: { type: 'unhealthy', missed: 3 },
+} as const
+
+function run(
+  body: (helpers: Parameters<Parameters<TestScheduler['run']>[0]>[0], ts: TestScheduler) => void,
+): void {
+  const ts = new TestScheduler((actual, expected) => expect(actual).toEqual(expected))
+  ts.run((helpers) => body(helpers, ts))
+}
+
+describe('heartbeat', () => {
+  it('pings after silence, again at once after each miss, and is unhealthy at pingInterval + pongTimeout × threshold', () => {
+    run(({ expectObservable }, ts) => {
+      const monitor = createHeartbeat(config, ts)
+      expectObservable(monitor.watch(() => 0)).toBe('25ms p 14ms (mp) 11ms (np) 11ms (u|)', signals)
+    })
+  })
+
+  it('an answer resets the count; the next ping waits for pingInterval of silence after it', () => {
+    run(({ expectObservable, cold }, ts) => {
+      let lastAlive = 0
+      cold('30ms a').subscribe(() => (lastAlive = ts.now())) // the pong to the ping at 25
+      const monitor = createHeartbeat(config, ts)
+      // ping 25, answered at 30, checked at 40; next ping at 30 + 25 = 55; missed at 70 and ping again.
+      expectObservable(
+        monitor.watch(() => lastAlive),
+        '^ 80ms !',
+      ).toBe('25ms p 29ms p 14ms (mp)', signals)
+    })
+  })
+
+  it('traffic postpones the ping, so a busy connection is never pinged', () => {
+    run(({ expectObservable, cold }, ts) => {
+      let lastAlive = 0
+      cold('a 9ms a 9ms a 9ms a 9ms a 9ms a 9ms a 9ms a 9ms a 9ms a 9ms a').subscribe(
+        () => (lastAlive = ts.now()),
+      )
+      const monitor = createHeartbeat(config, ts)
+      expectObservable(
+        monitor.watch(() => lastAlive),
+        '^ 110ms !',
+      ).toBe('', signals)
+    })
+  })
+
+  it('unsubscribing stops every timer', () => {
+    run(({ expectObservable }, ts) => {
+      const monitor = createHeartbeat(config, ts)
+      expectObservable(
+        monitor.watch(() => 0),
+        '^ 30ms !',
+      ).toBe('25ms p', signals)
+    })
+  })
+
+  it('does nothing when disabled', () => {
+    run(({ expectObservable }, ts) => {
+      const monitor = createHeartbeat({ ...config, enabled: false }, ts)
+      expectObservable(
+        monitor.watch(() => 0),
+        '^ 1000ms !',
+      ).toBe('', signals)
+    })
+  })
+})
