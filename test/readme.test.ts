@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 
 const readme = readFileSync('README.md', 'utf8')
 
-describe.each(['examples/roots-ws.ts', 'examples/honeybee-node.ts'])('%s', (file) => {
+describe.each(['examples/roots-ws.ts', 'examples/honeybee-node.ts', 'examples/relay-and-pool.ts'])('%s', (file) => {
   const source = readFileSync(file, 'utf8')
 
   it('is quoted verbatim in README.md', () => {

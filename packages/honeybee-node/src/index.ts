@@ -4,4 +4,12 @@
  */
 export * from 'honeybee'
 export { connect, type NodeConnectOptions } from './connect.js'
+export { fromSocket, wsAcceptor } from './from-socket.js'
+export {
+  acceptsInformation,
+  answerUpgradeRequired,
+  handleInformationRequest,
+} from './information-document.js'
+export { createPool, type NodePoolOptions } from './pool.js'
+export { type RelayServer, type ServeOptions, serve } from './serve.js'
 export { type TlsOptions, type WsSocketOptions, wsSocketFactory } from './ws-socket.js'

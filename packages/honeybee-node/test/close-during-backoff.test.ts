@@ -27,12 +27,16 @@ interface Exit {
 /** Runs the fixture; kills it (and reports `timedOut`) if it has not exited by `DEADLINE`. */
 function runFixture(port: number, when: 'sync' | 'later'): Promise<Exit> {
   const started = Date.now()
-  // `source` resolves the workspace packages to their TypeScript, as vitest does.
+  // `honeybee-source` resolves the workspace packages to their TypeScript, as vitest does.
   const child: ChildProcess = track(
-    spawn(process.execPath, ['--conditions=source', '--import', 'tsx', FIXTURE, String(port), when], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
+    spawn(
+      process.execPath,
+      ['--conditions=honeybee-source', '--import', 'tsx', FIXTURE, String(port), when],
+      {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    ),
     (c) => {
       if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
     },

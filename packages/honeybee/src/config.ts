@@ -73,6 +73,26 @@ export interface WriteQueueConfig {
   readonly highWaterMark: number
 }
 
+/** Re-sending subscriptions after a reconnect (spec honeybee §11). */
+export interface ResubscribeConfig {
+  /** Move each re-sent filter's `since` up to what was already delivered. @default true */
+  readonly adjustSince: boolean
+  /**
+   * How far before the newest delivered `created_at` the re-sent `since` goes, in seconds. `created_at`
+   * is chosen by authors and is not monotonic, so `newest + 1` would lose same-second and slightly
+   * back-dated events; the overlap's duplicates are removed by id. @default 60
+   */
+  readonly overlap: number
+}
+
+/** What a relay allows, for relays whose NIP-11 document does not say (spec: NIP-11 `limitation`). */
+export interface RelayLimitsConfig {
+  /** Subscriptions open at once; more wait in a queue until one ends. @default 20 */
+  readonly maxSubscriptions: number
+  /** Longest envelope the relay takes, in bytes; longer ones are refused before sending. @default 1048576 */
+  readonly maxMessageLength: number
+}
+
 /** Everything a connection can be told; see {@link DEFAULT_CONFIG} for the defaults. */
 export interface ConnectionConfig {
   /** Longest wait for a connect attempt to open, handshake included, in ms. @default 10000 */
@@ -87,6 +107,15 @@ export interface ConnectionConfig {
   readonly customLabels: readonly string[]
   /** How often `metrics$` emits a snapshot, in ms. @default 1000 */
   readonly metricsInterval: number
+  /** How long `publish` waits for the relay's OK, in ms. @default 10000 */
+  readonly okTimeout: number
+  /**
+   * How long `req` waits for EOSE, in ms, counted from the last event received, so that a large
+   * backfill is not cut off mid-stream. @default 10000
+   */
+  readonly eoseTimeout: number
+  readonly resubscribe: ResubscribeConfig
+  readonly relayLimits: RelayLimitsConfig
   readonly reconnect: ReconnectConfig
   readonly health: HealthConfig
   readonly rateLimit: RateLimitConfig
@@ -102,6 +131,10 @@ export const DEFAULT_CONFIG: ConnectionConfig = deepFreeze({
   maxMessageSize: 1024 * 1024,
   customLabels: [],
   metricsInterval: 1_000,
+  okTimeout: 10_000,
+  eoseTimeout: 10_000,
+  resubscribe: { adjustSince: true, overlap: 60 },
+  relayLimits: { maxSubscriptions: 20, maxMessageLength: 1024 * 1024 },
   reconnect: {
     enabled: true,
     maxAttempts: 5,

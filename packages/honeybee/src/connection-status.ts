@@ -20,9 +20,9 @@ import type { ConnectionStatus } from 'roots-ws'
 
 const LEGAL: Readonly<Record<ConnectionStatus, readonly ConnectionStatus[]>> = {
   disconnected: ['connecting', 'closed'],
-  connecting: ['upgrading', 'connected', 'backoff', 'error', 'disconnected', 'closing', 'closed'],
-  upgrading: ['connected', 'backoff', 'error', 'disconnected', 'closing', 'closed'],
-  connected: ['backoff', 'error', 'disconnected', 'closing', 'closed'],
+  connecting: ['upgrading', 'connected', 'backoff', 'awaiting', 'error', 'disconnected', 'closing', 'closed'],
+  upgrading: ['connected', 'backoff', 'awaiting', 'error', 'disconnected', 'closing', 'closed'],
+  connected: ['backoff', 'awaiting', 'error', 'disconnected', 'closing', 'closed'],
   closing: ['disconnected', 'closed'],
   backoff: ['connecting', 'awaiting', 'error', 'disconnected', 'closed'],
   awaiting: ['connecting', 'backoff', 'disconnected', 'closed'],

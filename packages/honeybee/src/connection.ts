@@ -36,17 +36,44 @@ import { type ConnectionConfig, type PartialConfig, type ProfileName, resolveCon
 import { canTransition } from './connection-status.js'
 import { ConnectionError, type HoneybeeError, ProtocolError, UsageError } from './errors.js'
 import { createHeartbeat, type HealthMonitor, type HealthSignal } from './heartbeat.js'
-import { createMetrics, type MetricsCollector, type MetricsSnapshot, metricsStream } from './metrics.js'
+import {
+  createMetrics,
+  type MetricsCollector,
+  type MetricsSnapshot,
+  metricsStream,
+  type ReceivedAtRecorder,
+  recordReceivedAt,
+} from './metrics.js'
 import { createTokenBucket, type RateLimiter, unlimited } from './rate-limiter.js'
 import { exponentialBackoff, type ReconnectPolicy } from './reconnect.js'
 import { createRouter, type Router } from './router.js'
+import type { RelayInformation } from './relay-information.js'
 import type { CloseInfo, SocketFactory, SocketHandlers, SocketLike } from './socket.js'
 import { createWriteQueue, type WriteQueue } from './write-queue.js'
 
-/** A live, self-healing connection to one relay. Every stream is hot unless it says otherwise. */
+/** Functions a connection calls out to; the application supplies them (signing stays outside). */
+export interface ConnectionHooks {
+  /**
+   * Answers a relay's NIP-42 AUTH challenge with a signed kind-22242 event, as raw JSON. Without it,
+   * challenges are ignored and `auth-required:` refusals are final.
+   */
+  readonly authenticate?: (challenge: string, relayUrl: string) => Promise<string>
+  /** Fetches the relay's NIP-11 information document; without it, `config.relayLimits` apply. */
+  readonly fetchRelayInfo?: (relayUrl: string) => Promise<RelayInformation>
+}
+
+/** A live, self-healing connection to one relay, on the initiator side (it dialled). */
 export interface Connection extends Router {
+  /** The side of the connection: this one dialled (spec ADR 4). */
+  readonly role: 'initiator'
   /** The URL dialled. */
   readonly url: string
+  /** The configuration in force: defaults, profile and options, resolved. */
+  readonly config: ConnectionConfig
+  /** The application's hooks. */
+  readonly hooks: ConnectionHooks
+  /** The clock of every timer of this connection; layers built on it use the same one. */
+  readonly scheduler: SchedulerLike
   /** The current status; replays it to each new subscriber, then every change. */
   readonly status$: Observable<ConnectionStatus>
   /** The current status, synchronously. */
@@ -63,15 +90,21 @@ export interface Connection extends Router {
   readonly bufferedAmount: number
   /**
    * Sends an envelope, or holds it until the connection is ready, in order, exactly once.
+   * @returns `true` when the envelope was handed to the socket now, `false` when it is held.
    * @throws {UsageError} `InvalidState` after `close()`, `EnvelopeTooLarge` over `maxMessageSize`,
    * `WriteQueueFull` when the held writes are at their limit.
    */
-  send(envelope: string): void
+  send(envelope: string): boolean
   /**
    * Runs `hook` each time the connection comes back after being lost, before held writes go out;
    * envelopes it sends go first. Returns the function that removes it.
    */
   onReconnect(hook: () => void): () => void
+  /**
+   * Puts an error on `errors$` and counts it. For layers built on the connection (initiator functions,
+   * the pool) that find bad input from the peer inside an envelope the router could route.
+   */
+  report(error: HoneybeeError): void
   /** Closes gracefully (bounded by `closeTimeout`), completes every stream. Idempotent. */
   close(): void
 }
@@ -103,6 +136,15 @@ export type ConnectionOptions = PartialConfig & {
   readonly scheduler?: SchedulerLike
   /** Replacement components. */
   readonly components?: ConnectionComponents
+  /** Functions the connection calls out to. */
+  readonly hooks?: ConnectionHooks
+  /**
+   * What the environment knows of the network, subscribed while the connection is active (the browser
+   * edition feeds it from `online`/`offline` and page visibility). `'offline'`: stop dialling; a pending
+   * retry, or a socket lost meanwhile, waits in `awaiting` without using up reconnect attempts.
+   * `'online'`: the network is usable (again); a connection in `backoff`, `awaiting` or `error` dials at once.
+   */
+  readonly network$?: Observable<'online' | 'offline'>
 }
 
 /** How often a connection whose socket is over its high-water mark looks again, in ms. */
@@ -117,7 +159,11 @@ export function createConnection(url: string, options: ConnectionOptions): Conne
 }
 
 class DialingConnection implements Connection {
+  readonly role = 'initiator'
   readonly url: string
+  readonly config: ConnectionConfig
+  readonly hooks: ConnectionHooks
+  readonly scheduler: SchedulerLike
   readonly status$: Observable<ConnectionStatus>
   readonly messages$: Observable<string>
   readonly errors$: Observable<HoneybeeError>
@@ -139,6 +185,7 @@ class DialingConnection implements Connection {
   readonly #queue: WriteQueue
   readonly #metrics: MetricsCollector
   readonly #hooks = new Set<() => void>()
+  readonly #network$: Observable<'online' | 'offline'> | undefined
 
   readonly #status = new BehaviorSubject<ConnectionStatus>('disconnected')
   readonly #messages = new Subject<string>()
@@ -157,6 +204,8 @@ class DialingConnection implements Connection {
   #everConnected = false
   #wanted = false
   #closed = false
+  /** The environment said the network is gone (see `network$`). */
+  #offline = false
   /** Envelopes sent by reconnect hooks skip the queue. */
   #restoring = false
   #lastAliveAt = 0
@@ -171,7 +220,10 @@ class DialingConnection implements Connection {
     this.url = url
     this.#config = resolveConfig(options, options.profile)
     const config = this.#config
+    this.config = config
+    this.hooks = options.hooks ?? {}
     this.#scheduler = options.scheduler ?? asyncScheduler
+    this.scheduler = this.#scheduler
     this.#openSocket = options.socketFactory
     const parts = options.components ?? {}
     this.#policy = parts.reconnectPolicy ?? exponentialBackoff(config.reconnect)
@@ -181,13 +233,16 @@ class DialingConnection implements Connection {
       (config.rateLimit.enabled ? createTokenBucket(config.rateLimit, this.#scheduler) : unlimited)
     this.#queue = parts.writeQueue ?? createWriteQueue(config.writeQueue)
     this.#metrics = parts.metrics ?? createMetrics(this.#scheduler)
+    this.#network$ = options.network$
 
     // The first subscriber to any stream activates; keepAlive ms after the last leaves, it deactivates.
     this.#activation = new Observable<never>((subscriber) => {
       const ended = this.#closing.subscribe(subscriber)
       if (!this.#closed) this.#activate()
+      ended.add(this.#network$?.subscribe((state) => this.#onNetwork(state)))
       return () => {
         ended.unsubscribe()
+        this.#offline = false
         this.#deactivate()
       }
     }).pipe(
@@ -230,6 +285,10 @@ class DialingConnection implements Connection {
     return this.#metrics.snapshot()
   }
 
+  report(error: HoneybeeError): void {
+    this.#report(error)
+  }
+
   onReconnect(hook: () => void): () => void {
     const own = (): void => hook() // a new function, so adding the same hook twice registers twice
     this.#hooks.add(own)
@@ -238,7 +297,7 @@ class DialingConnection implements Connection {
     }
   }
 
-  send(envelope: string): void {
+  send(envelope: string): boolean {
     if (this.#closed)
       throw new UsageError('InvalidState', `cannot send on a closed connection to ${this.url}`)
     if (envelope.length > this.#config.maxMessageSize) {
@@ -251,17 +310,18 @@ class DialingConnection implements Connection {
     const socket = this.#socket
     if (this.#restoring && socket?.send(envelope)) {
       this.#metrics.recordSent(envelope.length)
-      return
+      return true
     }
     if (this.#queue.length === 0 && this.#canWrite(socket) && this.#limiter.allow()) {
       if (socket.send(envelope)) {
         this.#metrics.recordSent(envelope.length)
-        return
+        return true
       }
     }
     this.#queue.push(envelope)
     if (this.#status.value === 'connected') this.#scheduleFlush(0)
     else this.#holdForWrites()
+    return false
   }
 
   close(): void {
@@ -291,6 +351,17 @@ class DialingConnection implements Connection {
       this.#attempt = 0
       this.#dial()
     }
+  }
+
+  /** Offline: a pending retry waits for the network. Online: whatever waits to redial dials now. */
+  #onNetwork(state: 'online' | 'offline'): void {
+    this.#offline = state === 'offline'
+    const status = this.#status.value
+    if (this.#offline && status === 'backoff') {
+      this.#cancelTimers()
+      this.#setState('awaiting')
+    } else if (!this.#offline && (status === 'backoff' || status === 'awaiting')) this.#dial()
+    else if (!this.#offline && status === 'error') this.#activate()
   }
 
   #deactivate(): void {
@@ -362,8 +433,13 @@ class DialingConnection implements Connection {
   }
 
   #received(data: string, byteLength: number): void {
-    this.#lastAliveAt = this.#scheduler.now()
-    this.#metrics.recordReceived(byteLength)
+    // One clock reading for liveness and metrics alike, when the collector can take it (the default one).
+    const now = this.#scheduler.now()
+    this.#lastAliveAt = now
+    const metrics = this.#metrics as MetricsCollector & Partial<ReceivedAtRecorder>
+    const recordAt = metrics[recordReceivedAt]
+    if (recordAt === undefined) metrics.recordReceived(byteLength)
+    else recordAt.call(metrics, byteLength, now, this.#scheduler)
     if (byteLength > this.#config.maxMessageSize) {
       this.#report(
         new ProtocolError(
@@ -416,6 +492,10 @@ class DialingConnection implements Connection {
     this.#dropSocket(undefined)
     if (!this.#wanted) {
       this.#setState('disconnected')
+      return
+    }
+    if (this.#offline) {
+      this.#setState('awaiting') // no attempt used: `online` dials again
       return
     }
     this.#attempt++

@@ -7,14 +7,36 @@
  *
  * | class | code | who is at fault |
  * | --- | --- | --- |
- * | {@link ConnectionError} | `ConnectionFailed`, `ConnectionTimeout`, `ConnectionClosed`, `MaxReconnectAttemptsExceeded`, `PongTimeout`, `ConnectionUnhealthy` | the network or the relay; reconnection handles it, observe it for logging |
- * | {@link ProtocolError} | `MalformedEnvelope`, `UnknownEnvelopeType`, `EnvelopeTooLarge` (incoming) | the peer sent something bad; it was dropped and counted |
- * | {@link UsageError} | `InvalidState`, `EnvelopeTooLarge` (outgoing), `WriteQueueFull`, `RelayNotFound`, `RelayAlreadyExists`, `SubscriptionNotFound`, `SubscriptionDuplicate` | the caller; fix the calling code |
+ * | {@link ConnectionError} | `ConnectionFailed`, `ConnectionTimeout`, `ConnectionClosed`, `MaxReconnectAttemptsExceeded`, `PongTimeout`, `ConnectionUnhealthy`, `SlowConsumer` (responder: the peer stopped reading) | the network or the peer; reconnection handles it, observe it for logging |
+ * | {@link ProtocolError} | `MalformedEnvelope`, `UnknownEnvelopeType`, `EnvelopeTooLarge` (incoming), `RateLimitExceeded`, `TooManySubscriptions` (responder limits) | the peer sent something bad; it was dropped (answered, on a responder) and counted |
+ * | {@link UsageError} | `InvalidState`, `InvalidArgument`, `EnvelopeTooLarge` (outgoing), `WriteQueueFull`, `RelayNotFound`, `RelayAlreadyExists`, `SubscriptionNotFound`, `SubscriptionDuplicate` | the caller; fix the calling code |
  * | {@link TimeoutError} | `Timeout`, `RateLimited` | nobody yet: an answer or a token did not come in time |
+ * | `RelayError` (relay-reply.ts) | the NIP-01 prefix: `auth-required`, `restricted`, `rate-limited`, … | the relay refused, and said why |
  */
 
 /** Every stable error code honeybee uses. */
-export type HoneybeeErrorCode = ConnectionErrorCode | ProtocolErrorCode | UsageErrorCode | TimeoutErrorCode
+export type HoneybeeErrorCode =
+  | ConnectionErrorCode
+  | ProtocolErrorCode
+  | UsageErrorCode
+  | TimeoutErrorCode
+  | RelayErrorCode
+
+/**
+ * Codes of `RelayError` (relay-reply.ts): the NIP-01 machine-readable prefix the relay gave.
+ * Listed here so that every honeybee code is one union.
+ */
+export type RelayErrorCode =
+  | 'auth-required'
+  | 'rate-limited'
+  | 'restricted'
+  | 'invalid'
+  | 'pow'
+  | 'duplicate'
+  | 'blocked'
+  | 'error'
+  | 'unsupported'
+  | 'mute'
 
 /** Base class of every honeybee error; `code` is stable and safe to switch on. */
 export abstract class HoneybeeError extends Error {
@@ -29,6 +51,7 @@ export type ConnectionErrorCode =
   | 'MaxReconnectAttemptsExceeded'
   | 'PongTimeout'
   | 'ConnectionUnhealthy'
+  | 'SlowConsumer'
 
 /**
  * The connection failed, timed out, was closed by the peer, or was declared unhealthy. The network or
@@ -56,7 +79,12 @@ export class ConnectionError extends HoneybeeError {
 }
 
 /** Codes of {@link ProtocolError}. */
-export type ProtocolErrorCode = 'MalformedEnvelope' | 'UnknownEnvelopeType' | 'EnvelopeTooLarge'
+export type ProtocolErrorCode =
+  | 'MalformedEnvelope'
+  | 'UnknownEnvelopeType'
+  | 'EnvelopeTooLarge'
+  | 'RateLimitExceeded'
+  | 'TooManySubscriptions'
 
 /**
  * The peer sent something this side cannot use: a malformed envelope (the roots-ws error is the
@@ -76,6 +104,7 @@ export class ProtocolError extends HoneybeeError {
 /** Codes of {@link UsageError}. */
 export type UsageErrorCode =
   | 'InvalidState'
+  | 'InvalidArgument'
   | 'EnvelopeTooLarge'
   | 'WriteQueueFull'
   | 'RelayNotFound'

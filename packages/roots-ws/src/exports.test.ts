@@ -45,6 +45,8 @@ describe('roots-ws public API', () => {
       'getStandardLabels',
       'isStandardLabel',
       'parseElement',
+      'peekEventId',
+      'peekSubscriptionEvent',
       'splitEnvelope',
     ])
   })

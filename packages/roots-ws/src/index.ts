@@ -48,4 +48,5 @@ export {
   findSubscriptionEvent,
 } from './find.js'
 export { getLabel, getStandardLabels, isStandardLabel, type StandardLabel } from './label.js'
+export { peekEventId, peekSubscriptionEvent } from './peek.js'
 export { CONNECTION_STATUSES, type ConnectionStatus } from './status.js'

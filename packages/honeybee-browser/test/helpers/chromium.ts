@@ -1,0 +1,92 @@
+/**
+ * Real headless Chromium for honeybee-browser's tests: Debian's `chromium` driven by playwright-core
+ * (which never downloads a browser of its own), and pages bundled with esbuild from the package's
+ * TypeScript source, served over HTTP from 127.0.0.1 so they have a real origin.
+ */
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import { type Browser, chromium, type Page } from 'playwright-core'
+
+/** Debian's Chromium; `.ci/run` installs it. */
+export const CHROMIUM_PATH = '/usr/bin/chromium'
+
+/** Launches headless Chromium with everything that would reach the network switched off. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+/** Bundles `fixture` (a file in test/fixtures) for the browser: workspace packages from source, rxjs included. */
+export async function bundleFixture(fixture: string): Promise<string> {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL(`../fixtures/${fixture}`, import.meta.url))],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'chrome120',
+    conditions: ['honeybee-source'],
+    write: false,
+    logLevel: 'silent',
+  })
+  const output = result.outputFiles[0]
+  if (output === undefined) throw new Error(`esbuild produced nothing for ${fixture}`)
+  return output.text
+}
+
+/** A page served from 127.0.0.1: `/` is the HTML, `/app.js` the bundled script. */
+export interface ServedPage {
+  readonly url: string
+  close(): Promise<void>
+}
+
+/** Serves `script` (a module) in a page titled `title`, with `body` as its markup. */
+export async function servePage(title: string, script: string, body = ''): Promise<ServedPage> {
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body>${body}<script type="module" src="/app.js"></script></body></html>`
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname
+    if (path === '/app.js') {
+      response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(script)
+    } else if (path === '/') {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html)
+    } else {
+      response.writeHead(404).end()
+    }
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+/**
+ * Calls `window.harness[method](...args)` in the page and returns its (JSON) result. The call is sent
+ * as source text, so nothing of the test's own compiled code is serialized into the page.
+ */
+export function call<T>(page: Page, method: string, ...args: unknown[]): Promise<T> {
+  const list = args.map((arg) => JSON.stringify(arg)).join(', ')
+  return page.evaluate(`window.harness.${method}(${list})`) as Promise<T>
+}
+
+/** Waits until `window.harness[method](...args)` is truthy in the page. */
+export async function until(page: Page, expression: string, timeout = 10_000): Promise<void> {
+  await page.waitForFunction(`Boolean(${expression})`, undefined, { timeout, polling: 25 })
+}

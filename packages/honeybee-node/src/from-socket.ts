@@ -1,0 +1,94 @@
+/**
+ * @module `fromSocket`: the responder role on a `ws` WebSocket this side accepted, for applications
+ * that run their own `ws` server. {@link serve} uses it for every connection it accepts.
+ */
+import {
+  createResponder,
+  type ResponderConnection,
+  type ResponderOptions,
+  type SocketAcceptor,
+} from 'honeybee'
+import type { RawData, WebSocket } from 'ws'
+
+const OPEN = 1
+const CLOSED = 3
+
+/**
+ * Wraps a `ws` WebSocket that a server accepted as a honeybee {@link ResponderConnection}: real ping
+ * frames for dead-peer detection, the responder limits, and the responder's send functions. Call it
+ * in the server's `connection` handler, and subscribe to the streams you need right away.
+ *
+ * For the limits to hold, give the `ws` server a `maxPayload` above `limits.maxMessageSize` (frames
+ * between the two are answered per NIP-01; larger ones make `ws` close the connection with 1009), and
+ * consider `maxFragments` and `skipUTF8Validation: true` as {@link serve} does.
+ *
+ * @example
+ * ```ts
+ * import { fromSocket } from 'honeybee-node'
+ * import { WebSocketServer } from 'ws'
+ *
+ * const wss = new WebSocketServer({ port: 7777, maxPayload: 4 * 1024 * 1024 })
+ * wss.on('connection', (ws) => {
+ *   const conn = fromSocket(ws, { limits: { maxSubscriptions: 50 } })
+ *   conn.reqs$.subscribe(({ subId }) => conn.sendEOSE(subId))
+ *   conn.events$.subscribe(({ event }) => conn.sendOK(JSON.parse(event).id, true, ''))
+ * })
+ * ```
+ */
+export function fromSocket(ws: WebSocket, options: ResponderOptions = {}): ResponderConnection {
+  return createResponder(wsAcceptor(ws), options)
+}
+
+/**
+ * The {@link SocketAcceptor} of an accepted `ws` WebSocket, for `createResponder` with options of
+ * your own (a replaced health monitor, say); {@link fromSocket} is the usual way.
+ * @example
+ * ```ts
+ * const conn = createResponder(wsAcceptor(ws), { components: { healthMonitor: myMonitor } })
+ * ```
+ */
+export function wsAcceptor(ws: WebSocket): SocketAcceptor {
+  return (handlers) => {
+    let error: unknown
+    ws.on('message', (data: RawData) => {
+      const bytes = toBuffer(data)
+      // Nostr is text; a binary frame is read as text too, and roots-ws judges what it says.
+      handlers.onMessage(bytes.toString('utf8'), bytes.length)
+    })
+    ws.on('pong', () => handlers.onPong())
+    // Always listened to: an 'error' event without a listener would crash the process.
+    ws.on('error', (cause: Error) => {
+      error = cause
+    })
+    ws.on('close', (code: number, reason: Buffer) => {
+      handlers.onClose({ code, reason: reason.toString(), ...(error === undefined ? {} : { error }) })
+    })
+    // Handed over already closed: report it once the responder exists.
+    if (ws.readyState === CLOSED) queueMicrotask(() => handlers.onClose({ code: 1006, reason: '' }))
+    return {
+      get bufferedAmount() {
+        return ws.bufferedAmount
+      },
+      send(data) {
+        if (ws.readyState !== OPEN) return false
+        ws.send(data)
+        return true
+      },
+      close(code, reason) {
+        ws.close(code, reason)
+      },
+      terminate() {
+        ws.terminate()
+      },
+      ping() {
+        if (ws.readyState === OPEN) ws.ping()
+      },
+    }
+  }
+}
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data
+  if (Array.isArray(data)) return Buffer.concat(data)
+  return Buffer.from(data)
+}

@@ -1,0 +1,386 @@
+/**
+ * The initiator functions (req, publish, NIP-42, NIP-11 limits) in virtual time on a scripted socket.
+ * The same behaviour across real sockets, and against relays we did not write, is in honeybee-node.
+ */
+import {
+  encloseAuthChallenge,
+  encloseClosed,
+  encloseEOSE,
+  encloseOK,
+  encloseSubscriptionEvent,
+  findReq,
+} from 'roots-ws'
+import { TestScheduler } from 'rxjs/testing'
+import { describe, expect, it } from 'vitest'
+import { FakeNetwork, type FakeSocket } from '../test/fake-socket.js'
+import type { PartialConfig } from './config.js'
+import { type Connection, type ConnectionHooks, createConnection } from './connection.js'
+import type { Filter, NostrEvent } from './nostr.js'
+import { type OkResult, publish } from './publish.js'
+import { parseReply } from './relay-reply.js'
+import { req } from './req.js'
+import type { SubscriptionMessage } from './subscription-registry.js'
+
+function event(n: number, createdAt = 1000 + n): NostrEvent {
+  return {
+    id: `id${n}`,
+    pubkey: 'pk',
+    created_at: createdAt,
+    kind: 1,
+    tags: [],
+    content: `c${n}`,
+    sig: 'sig',
+  }
+}
+
+interface Rig {
+  readonly scheduler: TestScheduler
+  readonly network: FakeNetwork
+  readonly conn: Connection
+  at(t: number, fn: () => void): void
+  /** The REQs the current socket received, parsed. */
+  reqs(socket?: FakeSocket): { subId: string; filters: Filter[] }[]
+}
+
+function inVirtualTime(config: PartialConfig, hooks: ConnectionHooks, body: (rig: Rig) => void): void {
+  const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b))
+  scheduler.run(() => {
+    const network = new FakeNetwork()
+    network.defer = (fn) => scheduler.schedule(fn)
+    network.onSocket = (socket) => socket.open()
+    const conn = createConnection('ws://relay.test', {
+      reconnect: { jitter: 0 },
+      ...config,
+      socketFactory: network.factory,
+      scheduler,
+      hooks,
+    })
+    body({
+      scheduler,
+      network,
+      conn,
+      at: (t, fn) => scheduler.schedule(fn, t - scheduler.now()),
+      reqs: (socket = network.last) =>
+        socket.sent
+          .filter((e) => e.startsWith('["REQ"'))
+          .map((e) => {
+            const { subId, filters } = findReq(e)
+            return { subId, filters: filters.map((f) => JSON.parse(f) as Filter) }
+          }),
+    })
+    scheduler.schedule(() => conn.close(), 600_000)
+    scheduler.flush()
+  })
+}
+
+/**
+ * For hooks that return promises (NIP-11, NIP-42): virtual time advanced step by step, with the
+ * promise jobs settled between steps.
+ */
+function stepped(config: PartialConfig, hooks: ConnectionHooks) {
+  const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b))
+  const network = new FakeNetwork()
+  network.defer = (fn) => scheduler.schedule(fn)
+  network.onSocket = (socket) => socket.open()
+  const conn = createConnection('ws://relay.test', {
+    ...config,
+    socketFactory: network.factory,
+    scheduler,
+    hooks,
+  })
+  return {
+    conn,
+    network,
+    /** Runs the timers due within `ms`, then lets pending promise jobs run. */
+    async step(ms = 1): Promise<void> {
+      scheduler.maxFrames = scheduler.now() + ms
+      scheduler.flush()
+      await new Promise((resolve) => setImmediate(resolve))
+    },
+  }
+}
+
+const types = (messages: SubscriptionMessage[]): string[] => messages.map((m) => m.type)
+
+describe('req', () => {
+  it('sends REQ on subscribe and CLOSE on unsubscribe, and delivers parsed events and EOSE', () => {
+    inVirtualTime({}, {}, ({ conn, network, at, reqs }) => {
+      const got: SubscriptionMessage[] = []
+      const sub = req(conn, { kinds: [1] }, { id: 'feed' }).subscribe((m) => got.push(m))
+      at(1, () => {
+        expect(reqs()).toEqual([{ subId: 'feed', filters: [{ kinds: [1] }] }])
+        network.last.receive(encloseSubscriptionEvent('feed', JSON.stringify(event(1))))
+        network.last.receive(encloseSubscriptionEvent('other', JSON.stringify(event(2))))
+        network.last.receive(encloseEOSE('feed'))
+        expect(got).toEqual([
+          { type: 'event', subId: 'feed', event: event(1) },
+          { type: 'eose', subId: 'feed', timedOut: false },
+        ])
+        sub.unsubscribe()
+        expect(network.last.sent.at(-1)).toBe('["CLOSE","feed"]')
+      })
+    })
+  })
+
+  it('generates ids that are unique on the connection and at most 64 characters', () => {
+    inVirtualTime({}, {}, ({ conn, at, reqs }) => {
+      for (let i = 0; i < 50; i++) req(conn, {}).subscribe()
+      at(1, () => {
+        const ids = reqs().map((r) => r.subId)
+        expect(new Set(ids).size).toBe(20) // 20 open: the default subscription limit
+        for (const id of ids) expect(id.length).toBeLessThanOrEqual(64)
+      })
+    })
+  })
+
+  it('completes on an unprefixed CLOSED and errors with the prefix as code on a prefixed one', () => {
+    inVirtualTime({}, {}, ({ conn, network, at }) => {
+      const a: SubscriptionMessage[] = []
+      let completed = false
+      let failure: unknown
+      req(conn, {}, { id: 'a' }).subscribe({ next: (m) => a.push(m), complete: () => (completed = true) })
+      req(conn, {}, { id: 'b' }).subscribe({ error: (e) => (failure = e) })
+      at(1, () => {
+        network.last.receive(encloseClosed('a', 'bye'))
+        network.last.receive(encloseClosed('b', 'restricted: members only'))
+        expect(types(a)).toEqual(['closed'])
+        expect(completed).toBe(true)
+        expect(failure).toMatchObject({ name: 'RelayError', code: 'restricted' })
+        // Ended by the relay: no CLOSE goes back.
+        expect(network.last.sent.filter((e) => e.startsWith('["CLOSE"'))).toEqual([])
+      })
+    })
+  })
+
+  it('refuses a second live subscription with the same id', () => {
+    inVirtualTime({}, {}, ({ conn }) => {
+      req(conn, {}, { id: 'same' }).subscribe()
+      let failure: unknown
+      req(conn, {}, { id: 'same' }).subscribe({ error: (e) => (failure = e) })
+      expect(failure).toMatchObject({ code: 'SubscriptionDuplicate' })
+    })
+  })
+
+  it('times out EOSE after eoseTimeout of silence, extended while events keep arriving, and keeps delivering', () => {
+    inVirtualTime({ eoseTimeout: 1000 }, {}, ({ conn, network, at }) => {
+      const got: SubscriptionMessage[] = []
+      req(conn, {}, { id: 's' }).subscribe((m) => got.push(m))
+      for (let t = 500; t <= 2500; t += 500) {
+        at(t, () => network.last.receive(encloseSubscriptionEvent('s', JSON.stringify(event(t)))))
+      }
+      at(3499, () => expect(types(got)).toEqual(['event', 'event', 'event', 'event', 'event']))
+      at(3501, () => {
+        expect(got.at(-1)).toEqual({ type: 'eose', subId: 's', timedOut: true })
+        network.last.receive(encloseSubscriptionEvent('s', JSON.stringify(event(9000))))
+        expect(got.at(-1)?.type).toBe('event')
+      })
+    })
+  })
+
+  it('after a reconnect re-sends the REQ with since moved up by the overlap, as a new filter object', () => {
+    inVirtualTime({}, {}, ({ conn, network, at, reqs }) => {
+      const filter: Filter = { kinds: [1], since: 10 }
+      const got: SubscriptionMessage[] = []
+      req(conn, filter, { id: 's' }).subscribe((m) => got.push(m))
+      at(1, () => {
+        network.last.receive(encloseSubscriptionEvent('s', JSON.stringify(event(1, 5000))))
+        network.last.receive(encloseEOSE('s'))
+        network.last.end()
+      })
+      at(1003, () => {
+        expect(reqs()).toEqual([{ subId: 's', filters: [{ kinds: [1], since: 5000 - 60 }] }])
+        expect(filter).toEqual({ kinds: [1], since: 10 })
+        // The overlap brings back the event already delivered (dropped) and one with the same second.
+        network.last.receive(encloseSubscriptionEvent('s', JSON.stringify(event(1, 5000))))
+        network.last.receive(encloseSubscriptionEvent('s', JSON.stringify(event(2, 5000))))
+        network.last.receive(encloseSubscriptionEvent('s', JSON.stringify(event(3, 4970))))
+        expect(
+          got.filter((m) => m.type === 'event').map((m) => (m.type === 'event' ? m.event.id : '')),
+        ).toEqual(['id1', 'id2', 'id3'])
+      })
+    })
+  })
+
+  it('re-sends an interrupted backfill unchanged, and drops what was already delivered', () => {
+    inVirtualTime({}, {}, ({ conn, network, at, reqs }) => {
+      const got: string[] = []
+      req(conn, { kinds: [1] }, { id: 's' }).subscribe((m) => m.type === 'event' && got.push(m.event.id))
+      at(1, () => {
+        network.last.receive(encloseSubscriptionEvent('s', JSON.stringify(event(2, 2000))))
+        network.last.end() // before EOSE: older events may not have arrived yet
+      })
+      at(1003, () => {
+        expect(reqs()).toEqual([{ subId: 's', filters: [{ kinds: [1] }] }])
+        network.last.receive(encloseSubscriptionEvent('s', JSON.stringify(event(2, 2000))))
+        network.last.receive(encloseSubscriptionEvent('s', JSON.stringify(event(1, 1000))))
+        expect(got).toEqual(['id2', 'id1'])
+      })
+    })
+  })
+
+  it('holds REQs beyond the relay limit in a queue and sends each when a slot frees', () => {
+    inVirtualTime({ relayLimits: { maxSubscriptions: 2 } }, {}, ({ conn, network, at, reqs }) => {
+      const a = req(conn, {}, { id: 'a' }).subscribe()
+      req(conn, {}, { id: 'b' }).subscribe()
+      req(conn, {}, { id: 'c' }).subscribe()
+      req(conn, {}, { id: 'd' }).subscribe()
+      at(1, () => {
+        expect(reqs().map((r) => r.subId)).toEqual(['a', 'b'])
+        a.unsubscribe()
+        expect(reqs().map((r) => r.subId)).toEqual(['a', 'b', 'c'])
+        network.last.receive(encloseClosed('b', ''))
+        expect(reqs().map((r) => r.subId)).toEqual(['a', 'b', 'c', 'd'])
+      })
+    })
+  })
+
+  it('obeys the NIP-11 limits of the relay when a document is available', async () => {
+    const { conn, network, step } = stepped(
+      {},
+      { fetchRelayInfo: async () => ({ limitation: { max_subscriptions: 1, max_message_length: 100 } }) },
+    )
+    req(conn, {}, { id: 'first' }).subscribe()
+    await step()
+    req(conn, {}, { id: 'second' }).subscribe()
+    let failure: unknown
+    req(conn, { search: 'x'.repeat(200) }).subscribe({ error: (e) => (failure = e) })
+    await step()
+    expect(failure).toMatchObject({ code: 'EnvelopeTooLarge' })
+    expect(network.last.sent).toEqual(['["REQ","first",{}]'])
+    conn.close()
+  })
+})
+
+describe('publish', () => {
+  it('resolves with the OK for its own event only, then completes', () => {
+    inVirtualTime({}, {}, ({ conn, network, at }) => {
+      const got: OkResult[] = []
+      let completed = false
+      publish(conn, event(1)).subscribe({ next: (r) => got.push(r), complete: () => (completed = true) })
+      at(1, () => {
+        expect(network.last.sent).toEqual([`["EVENT",${JSON.stringify(event(1))}]`])
+        network.last.receive(encloseOK('id9', true, ''))
+        expect(got).toEqual([])
+        network.last.receive(encloseOK('id1', false, 'blocked: not on my relay'))
+        expect(got).toEqual([
+          { eventId: 'id1', accepted: false, message: 'blocked: not on my relay', prefix: 'blocked' },
+        ])
+        expect(completed).toBe(true)
+      })
+    })
+  })
+
+  it('counts a duplicate: answer as accepted', () => {
+    inVirtualTime({}, {}, ({ conn, network, at }) => {
+      const got: OkResult[] = []
+      publish(conn, JSON.stringify(event(1))).subscribe((r) => got.push(r))
+      at(1, () => network.last.receive(encloseOK('id1', false, 'duplicate: have it')))
+      at(2, () => expect(got[0]).toMatchObject({ accepted: true, prefix: 'duplicate' }))
+    })
+  })
+
+  it('fails with a TimeoutError when no OK comes within okTimeout of being connected', () => {
+    inVirtualTime({ okTimeout: 3000 }, {}, ({ conn, at }) => {
+      let failure: unknown
+      publish(conn, event(1)).subscribe({ error: (e) => (failure = e) })
+      at(3000, () => expect(failure).toBeUndefined())
+      at(3002, () => expect(failure).toMatchObject({ name: 'TimeoutError', code: 'Timeout', timeout: 3000 }))
+    })
+  })
+
+  it('published while the relay is down: held, sent after reconnect, resolved by its OK', () => {
+    inVirtualTime({ okTimeout: 3000 }, {}, ({ conn, network, at }) => {
+      network.onSocket = undefined // nothing opens until the test says so
+      const got: OkResult[] = []
+      let failure: unknown
+      publish(conn, event(1)).subscribe({ next: (r) => got.push(r), error: (e) => (failure = e) })
+      at(9000, () => network.last.open()) // the first socket opens late: the clock had not started
+      at(9001, () => {
+        expect(network.last.sent).toEqual([`["EVENT",${JSON.stringify(event(1))}]`])
+        network.last.receive(encloseOK('id1', true, ''))
+        expect(got).toEqual([{ eventId: 'id1', accepted: true, message: '', prefix: undefined }])
+        expect(failure).toBeUndefined()
+      })
+    })
+  })
+
+  it('refuses an event without an id', () => {
+    inVirtualTime({}, {}, ({ conn }) => {
+      let failure: unknown
+      publish(conn, '{"kind":1}').subscribe({ error: (e) => (failure = e) })
+      expect(failure).toMatchObject({ code: 'InvalidArgument' })
+    })
+  })
+})
+
+describe('NIP-42', () => {
+  const authEvent = JSON.stringify({ ...event(42), kind: 22242 })
+
+  it('answers a challenge with the hook, and retries an auth-required publish once after authenticating', async () => {
+    const challenges: string[] = []
+    const { conn, network, step } = stepped(
+      {},
+      {
+        authenticate: async (challenge) => {
+          challenges.push(challenge)
+          return authEvent
+        },
+      },
+    )
+    const got: OkResult[] = []
+    publish(conn, event(1)).subscribe((r) => got.push(r))
+    await step()
+    network.last.receive(encloseAuthChallenge('c1'))
+    network.last.receive(encloseOK('id1', false, 'auth-required: sign in first'))
+    await step()
+    expect(challenges).toEqual(['c1'])
+    expect(network.last.sent.at(-1)).toBe(`["AUTH",${authEvent}]`)
+    network.last.receive(encloseOK('id42', true, ''))
+    await step()
+    expect(network.last.sent.at(-1)).toBe(`["EVENT",${JSON.stringify(event(1))}]`)
+    network.last.receive(encloseOK('id1', true, ''))
+    expect(got).toEqual([{ eventId: 'id1', accepted: true, message: '', prefix: undefined }])
+    conn.close()
+  })
+
+  it('re-sends a REQ closed with auth-required once authenticated, and ignores challenges without a hook', async () => {
+    const { conn, network, step } = stepped({}, { authenticate: async () => authEvent })
+    req(conn, { kinds: [4] }, { id: 'dm' }).subscribe()
+    await step()
+    network.last.receive(encloseAuthChallenge('c1'))
+    network.last.receive(encloseClosed('dm', 'auth-required: who are you'))
+    await step()
+    network.last.receive(encloseOK('id42', true, ''))
+    await step()
+    expect(network.last.sent.filter((e) => e.startsWith('["REQ"'))).toEqual([
+      '["REQ","dm",{"kinds":[4]}]',
+      '["REQ","dm",{"kinds":[4]}]',
+    ])
+    conn.close()
+
+    const plain = stepped({}, {})
+    let failure: unknown
+    req(plain.conn, {}, { id: 'dm' }).subscribe({ error: (e) => (failure = e) })
+    await plain.step()
+    plain.network.last.receive(encloseAuthChallenge('c1'))
+    plain.network.last.receive(encloseClosed('dm', 'auth-required: who are you'))
+    expect(failure).toMatchObject({ name: 'RelayError', code: 'auth-required' })
+    expect(plain.network.last.sent.some((e) => e.startsWith('["AUTH"'))).toBe(false)
+    plain.conn.close()
+  })
+})
+
+describe('parseReply', () => {
+  it.each([
+    ['auth-required: please', 'auth-required'],
+    ['rate-limited:slow down', 'rate-limited'],
+    ['pow: difficulty 20', 'pow'],
+    ['duplicate: already have it', 'duplicate'],
+    ['mute: no one was listening', 'mute'],
+    ['unknown-prefix: x', undefined],
+    ['no prefix here', undefined],
+    ['', undefined],
+  ])('%s', (message, prefix) => {
+    expect(parseReply(message)).toEqual({ prefix, message })
+  })
+})

@@ -1,0 +1,207 @@
+/**
+ * @module The initiator's per-connection state: subscriptions, OK waiters, authentication, limits.
+ *
+ * One session per connection, created on first use and kept beside it (a WeakMap, so it goes when the
+ * connection goes). It listens to the connection only while some `req()` or `publish()` is running,
+ * so it never keeps an idle connection open.
+ */
+import { encloseAuthResponse, findAuthChallenge, findOK, peekEventId } from 'roots-ws'
+import { defer, type Observable, startWith, Subject, type Subscription } from 'rxjs'
+import type { Connection } from './connection.js'
+import { type HoneybeeError, ProtocolError } from './errors.js'
+import type { RelayInformation } from './relay-information.js'
+import { createSubscriptionRegistry, type SubscriptionRegistry } from './subscription-registry.js'
+
+/** A relay's answer to one published event. */
+export interface OkMessage {
+  readonly eventId: string
+  readonly accepted: boolean
+  readonly message: string
+}
+
+/** Where a connection stands with NIP-42. */
+export type AuthState =
+  | { readonly type: 'none' }
+  | { readonly type: 'challenged'; readonly challenge: string }
+  | { readonly type: 'authenticating'; readonly challenge: string }
+  | { readonly type: 'authenticated'; readonly challenge: string }
+  | { readonly type: 'failed'; readonly challenge: string; readonly reason: string }
+
+/** @internal */
+export interface Session {
+  readonly connection: Connection
+  readonly registry: SubscriptionRegistry
+  /** Longest envelope the relay takes (its NIP-11 `max_message_length`, or the configured default). */
+  maxMessageLength(): number
+  /** A subscription id unique on this connection, at most 64 characters (NIP-01). */
+  nextSubscriptionId(): string
+  /** Calls `onOk` for each OK about `eventId` until the returned function is called. */
+  awaitOk(eventId: string, onOk: (ok: OkMessage) => void): () => void
+  /** Every change of the NIP-42 state, the current one first. */
+  readonly auth$: Observable<AuthState>
+  /** Listens to the connection while at least one operation holds the session. */
+  hold(): () => void
+}
+
+const sessions = new WeakMap<Connection, Session>()
+
+/** The session of `connection`, created on first use. @internal */
+export function sessionOf(connection: Connection): Session {
+  let session = sessions.get(connection)
+  if (session === undefined) {
+    session = createSession(connection)
+    sessions.set(connection, session)
+  }
+  return session
+}
+
+function createSession(connection: Connection): Session {
+  const { config, hooks } = connection
+  const okWaiters = new Map<string, Set<(ok: OkMessage) => void>>()
+  let authState: AuthState = { type: 'none' }
+  const authChanges = new Subject<AuthState>()
+  let limits: RelayInformation['limitation'] | undefined
+  let infoRequested = false
+  let nextId = 0
+  let holders = 0
+  let listening: Subscription | undefined
+
+  const report = (error: HoneybeeError): void => connection.report(error)
+  const registry = createSubscriptionRegistry({
+    send: (envelope) => connection.send(envelope),
+    report,
+    scheduler: connection.scheduler,
+    resubscribe: config.resubscribe,
+    eoseTimeout: config.eoseTimeout,
+    maxSubscriptions: config.relayLimits.maxSubscriptions,
+  })
+
+  function setAuth(next: AuthState): void {
+    authState = next
+    authChanges.next(next)
+  }
+
+  function onOk(envelope: string): void {
+    let ok: OkMessage
+    try {
+      const { eventId, status, message } = findOK(envelope)
+      ok = { eventId, accepted: status, message }
+    } catch (error) {
+      report(new ProtocolError('MalformedEnvelope', `dropped a malformed OK: ${String(error)}`, { cause: error }))
+      return
+    }
+    if (authState.type === 'authenticating' && ok.eventId === authEventId) {
+      setAuth(
+        ok.accepted
+          ? { type: 'authenticated', challenge: authState.challenge }
+          : { type: 'failed', challenge: authState.challenge, reason: ok.message },
+      )
+      return
+    }
+    for (const waiter of okWaiters.get(ok.eventId) ?? []) waiter(ok)
+  }
+
+  let authEventId: string | undefined
+  function onAuth(envelope: string): void {
+    let challenge: string
+    try {
+      challenge = findAuthChallenge(envelope)
+    } catch (error) {
+      report(new ProtocolError('MalformedEnvelope', `dropped a malformed AUTH: ${String(error)}`, { cause: error }))
+      return
+    }
+    const authenticate = hooks.authenticate
+    if (authenticate === undefined) {
+      setAuth({ type: 'challenged', challenge })
+      return
+    }
+    setAuth({ type: 'authenticating', challenge })
+    authenticate(challenge, connection.url).then(
+      (eventJson) => {
+        if (authState.type !== 'authenticating' || authState.challenge !== challenge) return
+        authEventId = peekEventId(eventJson)
+        connection.send(encloseAuthResponse(eventJson))
+      },
+      (error: unknown) => setAuth({ type: 'failed', challenge, reason: String(error) }),
+    )
+  }
+
+  function fetchLimits(): void {
+    const fetchInfo = hooks.fetchRelayInfo
+    if (infoRequested || fetchInfo === undefined) return
+    infoRequested = true
+    fetchInfo(connection.url).then(
+      (info) => {
+        limits = info.limitation
+        const max = limits?.max_subscriptions
+        if (typeof max === 'number' && max > 0) registry.setMaxSubscriptions(max)
+      },
+      // No document, no limits: the configured defaults stay in force.
+      () => undefined,
+    )
+  }
+
+  function listen(): Subscription {
+    // One subscription per label; the router reads each envelope's label once for all of them.
+    const subscription = connection.events$.subscribe((e) => registry.handleEvent(e))
+    subscription.add(connection.eose$.subscribe((e) => registry.handleEose(e)))
+    subscription.add(connection.closed$.subscribe((e) => registry.handleClosed(e)))
+    subscription.add(connection.ok$.subscribe(onOk))
+    subscription.add(connection.auth$.subscribe(onAuth))
+    // After a reconnect: a fresh socket is unauthenticated, then every open subscription is re-sent.
+    const undoHook = connection.onReconnect(() => {
+      if (authState.type !== 'none') setAuth({ type: 'none' })
+      registry.restore()
+    })
+    subscription.add(undoHook)
+    return subscription
+  }
+
+  return {
+    connection,
+    registry,
+    maxMessageLength: () => limits?.max_message_length ?? config.relayLimits.maxMessageLength,
+    nextSubscriptionId: () => `hb:${(nextId++).toString(36)}`,
+    awaitOk(eventId, waiter) {
+      let waiters = okWaiters.get(eventId)
+      if (waiters === undefined) {
+        waiters = new Set()
+        okWaiters.set(eventId, waiters)
+      }
+      waiters.add(waiter)
+      return () => {
+        waiters.delete(waiter)
+        if (waiters.size === 0) okWaiters.delete(eventId)
+      }
+    },
+    auth$: defer(() => authChanges.pipe(startWith(authState))),
+    hold() {
+      if (holders++ === 0) {
+        fetchLimits()
+        listening = listen()
+      }
+      let released = false
+      return () => {
+        if (released) return
+        released = true
+        if (--holders === 0) {
+          listening?.unsubscribe()
+          listening = undefined
+        }
+      }
+    },
+  }
+}
+
+
+/**
+ * The subscription registry of `connection` (spec honeybee §11): list what is open, or remove one.
+ * `req()` adds to it; use this to inspect.
+ * @example
+ * ```ts
+ * subscriptionsOf(conn).list() // [{ id: 'hb:0', filters: [{ kinds: [1] }], state: 'open' }]
+ * ```
+ */
+export function subscriptionsOf(connection: Connection): SubscriptionRegistry {
+  return sessionOf(connection).registry
+}

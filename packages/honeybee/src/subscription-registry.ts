@@ -1,0 +1,296 @@
+/**
+ * @module The subscriptions of one connection (spec honeybee §11): they survive reconnects.
+ *
+ * Every `req()` on a connection registers here. The registry sends each REQ (holding it in a queue
+ * while the relay's `max_subscriptions` is reached), routes incoming EVENT, EOSE and CLOSED envelopes
+ * to their subscription, drops duplicates by event id before parsing, and after every reconnect sends
+ * each open REQ again. By default the re-sent filters start `overlap` seconds before the newest
+ * `created_at` already delivered, as new filter objects (the caller's are never changed); the events
+ * of the overlap that were already delivered are dropped by id. A subscription whose backfill was cut
+ * off before EOSE is re-sent unchanged, since its older events may not have arrived yet.
+ */
+import { encloseClose, encloseReq, findClosed, findEOSE, peekSubscriptionEvent } from 'roots-ws'
+import type { SchedulerLike, Subscription } from 'rxjs'
+import type { ResubscribeConfig } from './config.js'
+import { type HoneybeeError, ProtocolError, UsageError } from './errors.js'
+import type { Filter, NostrEvent } from './nostr.js'
+import { parseReply, type RelayReply } from './relay-reply.js'
+
+/** What a subscription delivers. */
+export type SubscriptionMessage =
+  /** A stored or live event, parsed. */
+  | { readonly type: 'event'; readonly subId: string; readonly event: NostrEvent }
+  /** End of stored events: the relay said so, or `timedOut` after `eoseTimeout` without a word. */
+  | { readonly type: 'eose'; readonly subId: string; readonly timedOut: boolean }
+  /** The relay ended the subscription with CLOSED; the stream completes after this. */
+  | { readonly type: 'closed'; readonly subId: string; readonly reply: RelayReply }
+
+/** One registered subscription, as {@link SubscriptionRegistry.list} reports it. */
+export interface SubscriptionInfo {
+  readonly id: string
+  readonly filters: readonly Filter[]
+  /** `queued` while the relay's subscription limit is reached; `open` once its REQ went out. */
+  readonly state: 'queued' | 'open'
+}
+
+/** Ids already delivered; a pool shares one across its relays to drop cross-relay duplicates. */
+export interface SeenIds {
+  has(id: string): boolean
+  add(id: string): unknown
+}
+
+/** What a new subscription is made of. */
+export interface SubscriptionRequest {
+  readonly id: string
+  readonly filters: readonly Filter[]
+  readonly deliver: (message: SubscriptionMessage) => void
+  /** A set shared with other subscriptions (the pool's); checked before parsing, added to after. */
+  readonly seen?: SeenIds
+}
+
+/** The registry of one connection's subscriptions. */
+export interface SubscriptionRegistry {
+  /**
+   * Registers a subscription and sends its REQ (or queues it behind the relay's limit).
+   * @throws {UsageError} `SubscriptionDuplicate` when the id is already registered.
+   */
+  add(request: SubscriptionRequest): void
+  /** Unregisters a subscription, sending CLOSE if its REQ went out; no error if it is gone already. */
+  remove(id: string): void
+  /** Every registered subscription. */
+  list(): readonly SubscriptionInfo[]
+  /** Changes the number of subscriptions open at once (from the relay's NIP-11 document). */
+  setMaxSubscriptions(max: number): void
+  /** Sends every open subscription's REQ again; called after a reconnect. */
+  restore(): void
+  /** Routes an incoming EVENT envelope. */
+  handleEvent(envelope: string): void
+  /** Routes an incoming EOSE envelope. */
+  handleEose(envelope: string): void
+  /** Routes an incoming CLOSED envelope. */
+  handleClosed(envelope: string): void
+}
+
+/** What a registry needs from its connection. */
+export interface RegistryContext {
+  readonly send: (envelope: string) => void
+  readonly report: (error: HoneybeeError) => void
+  readonly scheduler: SchedulerLike
+  readonly resubscribe: ResubscribeConfig
+  readonly eoseTimeout: number
+  readonly maxSubscriptions: number
+}
+
+interface Entry {
+  readonly request: SubscriptionRequest
+  state: 'queued' | 'open'
+  eosed: boolean
+  eoseDelivered: boolean
+  /** Newest `created_at` delivered. */
+  newest: number
+  /** Ids delivered on this subscription, with their `created_at`, pruned to the overlap after EOSE. */
+  readonly delivered: Map<string, number>
+  prunedAt: number
+  lastEventAt: number
+  eoseTimer: Subscription | undefined
+}
+
+/** Creates an empty registry. */
+export function createSubscriptionRegistry(context: RegistryContext): SubscriptionRegistry {
+  const entries = new Map<string, Entry>()
+  let maxSubscriptions = context.maxSubscriptions
+  const { scheduler } = context
+
+  const openCount = (): number => {
+    let count = 0
+    for (const entry of entries.values()) if (entry.state === 'open') count++
+    return count
+  }
+
+  function sendReq(entry: Entry, filters: readonly Filter[]): void {
+    entry.state = 'open'
+    context.send(
+      encloseReq(
+        entry.request.id,
+        filters.map((f) => JSON.stringify(f)),
+      ),
+    )
+  }
+
+  function armEoseTimer(entry: Entry): void {
+    entry.eoseTimer?.unsubscribe()
+    const check = (): void => {
+      if (entry.eosed || entry.eoseDelivered || !entries.has(entry.request.id)) return
+      const quiet = scheduler.now() - entry.lastEventAt
+      if (quiet < context.eoseTimeout) {
+        // Events are still arriving: a long backfill is not cut off.
+        entry.eoseTimer = scheduler.schedule(check, context.eoseTimeout - quiet)
+        return
+      }
+      entry.eoseDelivered = true
+      entry.request.deliver({ type: 'eose', subId: entry.request.id, timedOut: true })
+    }
+    entry.lastEventAt = scheduler.now()
+    entry.eoseTimer = scheduler.schedule(check, context.eoseTimeout)
+  }
+
+  function open(entry: Entry): void {
+    sendReq(entry, entry.request.filters)
+    armEoseTimer(entry)
+  }
+
+  function promoteQueued(): void {
+    for (const entry of entries.values()) {
+      if (openCount() >= maxSubscriptions) return
+      if (entry.state === 'queued') open(entry)
+    }
+  }
+
+  /** The filters to re-send after a reconnect: `since` moved up once the backfill is complete. */
+  function resumeFilters(entry: Entry): readonly Filter[] {
+    const { adjustSince, overlap } = context.resubscribe
+    if (!adjustSince || !entry.eosed || entry.delivered.size === 0) return entry.request.filters
+    const since = entry.newest - overlap
+    return entry.request.filters.map((filter) => ({ ...filter, since: Math.max(filter.since ?? 0, since) }))
+  }
+
+  function prune(entry: Entry): void {
+    const floor = entry.newest - context.resubscribe.overlap
+    for (const [id, createdAt] of entry.delivered) if (createdAt < floor) entry.delivered.delete(id)
+    entry.prunedAt = entry.delivered.size
+  }
+
+  function drop(id: string): Entry | undefined {
+    const entry = entries.get(id)
+    if (entry === undefined) return undefined
+    entries.delete(id)
+    entry.eoseTimer?.unsubscribe()
+    return entry
+  }
+
+  return {
+    add(request) {
+      if (entries.has(request.id)) {
+        throw new UsageError('SubscriptionDuplicate', `subscription id ${JSON.stringify(request.id)} is already open`)
+      }
+      const entry: Entry = {
+        request,
+        state: 'queued',
+        eosed: false,
+        eoseDelivered: false,
+        newest: Number.NEGATIVE_INFINITY,
+        delivered: new Map(),
+        prunedAt: 0,
+        lastEventAt: scheduler.now(),
+        eoseTimer: undefined,
+      }
+      entries.set(request.id, entry)
+      if (openCount() < maxSubscriptions) open(entry)
+    },
+
+    remove(id) {
+      const entry = drop(id)
+      if (entry === undefined) return
+      if (entry.state === 'open') {
+        try {
+          context.send(encloseClose(id))
+        } catch {
+          // Removed all the same: a CLOSE that cannot be sent (connection closed) has nothing to close.
+        }
+      }
+      promoteQueued()
+    },
+
+    list: () =>
+      [...entries.values()].map((e) => ({ id: e.request.id, filters: e.request.filters, state: e.state })),
+
+    setMaxSubscriptions(max) {
+      maxSubscriptions = Math.max(1, max)
+      promoteQueued()
+    },
+
+    restore() {
+      for (const entry of entries.values()) if (entry.state === 'open') sendReq(entry, resumeFilters(entry))
+    },
+
+    handleEvent(envelope) {
+      const peeked = peekSubscriptionEvent(envelope)
+      if (peeked === undefined) {
+        context.report(new ProtocolError('MalformedEnvelope', 'dropped an EVENT without a subscription id'))
+        return
+      }
+      const entry = entries.get(peeked.subId)
+      if (entry === undefined) return // a late event for a subscription already closed
+      const { eventId } = peeked
+      // Any event, even a duplicate, shows the backfill is still flowing: it holds off the EOSE timeout.
+      entry.lastEventAt = scheduler.now()
+      // Duplicates are dropped before anything parses them.
+      if (eventId !== undefined && (entry.delivered.has(eventId) || entry.request.seen?.has(eventId))) return
+      const event = parseEvent(envelope)
+      if (event === undefined) {
+        context.report(new ProtocolError('MalformedEnvelope', `dropped a malformed event on ${peeked.subId}`))
+        return
+      }
+      entry.delivered.set(event.id, event.created_at)
+      entry.request.seen?.add(event.id)
+      if (event.created_at > entry.newest) entry.newest = event.created_at
+      if (entry.eosed && entry.delivered.size > 2 * entry.prunedAt + 1024) prune(entry)
+      entry.request.deliver({ type: 'event', subId: entry.request.id, event })
+    },
+
+    handleEose(envelope) {
+      const entry = entries.get(safely(() => findEOSE(envelope), context) ?? '')
+      if (entry === undefined || entry.eosed) return
+      entry.eosed = true
+      entry.eoseTimer?.unsubscribe()
+      prune(entry)
+      if (entry.eoseDelivered) return
+      entry.eoseDelivered = true
+      entry.request.deliver({ type: 'eose', subId: entry.request.id, timedOut: false })
+    },
+
+    handleClosed(envelope) {
+      const closed = safely(() => findClosed(envelope), context)
+      if (closed === undefined) return
+      const entry = drop(closed.subId)
+      if (entry === undefined) return
+      promoteQueued()
+      entry.request.deliver({ type: 'closed', subId: closed.subId, reply: parseReply(closed.message) })
+    },
+  }
+}
+
+/** Runs a roots-ws reader; a malformed envelope is reported and yields `undefined`. */
+function safely<T>(read: () => T, context: RegistryContext): T | undefined {
+  try {
+    return read()
+  } catch (error) {
+    context.report(new ProtocolError('MalformedEnvelope', `dropped a malformed envelope: ${String(error)}`, { cause: error }))
+    return undefined
+  }
+}
+
+/** Parses the event of `["EVENT",<subId>,<event>]` in one native pass and checks its shape. */
+function parseEvent(envelope: string): NostrEvent | undefined {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(envelope)
+  } catch {
+    return undefined
+  }
+  const event = Array.isArray(parsed) ? (parsed[2] as Partial<NostrEvent> | null | undefined) : undefined
+  if (
+    typeof event !== 'object' ||
+    event === null ||
+    typeof event.id !== 'string' ||
+    typeof event.pubkey !== 'string' ||
+    typeof event.created_at !== 'number' ||
+    typeof event.kind !== 'number' ||
+    !Array.isArray(event.tags) ||
+    typeof event.content !== 'string' ||
+    typeof event.sig !== 'string'
+  ) {
+    return undefined
+  }
+  return event as NostrEvent
+}
