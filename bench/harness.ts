@@ -240,6 +240,28 @@ export async function compare(
   }
 }
 
+/**
+ * A result that is not a timing comparison (a memory or latency table a suite measured its own way):
+ * Markdown printed as it is, under the heading `name`, with its numbers in `data` for results.json.
+ */
+export interface ReportResult {
+  readonly name: string
+  readonly markdown: string
+  readonly data?: unknown
+}
+
+/** What a suite returns: comparisons and reports, in the order they are printed. */
+export type SuiteResult = ComparisonResult | ReportResult
+
+function isReport(result: SuiteResult): result is ReportResult {
+  return typeof (result as Partial<ReportResult>).markdown === 'string'
+}
+
+/** A comparison's table ({@link toMarkdown}), or a report's Markdown under its heading. */
+export function render(result: SuiteResult): string {
+  return isReport(result) ? [`#### ${result.name}`, '', result.markdown].join('\n') : toMarkdown(result)
+}
+
 /** `1234.5` → `1.23 µs`, with three significant digits. */
 export function formatDuration(ns: number): string {
   if (ns >= 1e9) return `${(ns / 1e9).toPrecision(3)} s`

@@ -4,11 +4,11 @@
  * sent as fast as `ws` takes them with back pressure respected.
  *
  * The envelopes are built once, deterministically, and encoded to UTF-8 once: realistic kind 1 notes of
- * 400–1000 bytes (hex ids, keys and signatures, `e`/`p` tags, prose with some unicode, `\n` and `\"`),
+ * about 400–970 bytes (hex ids, keys and signatures, `e`/`p` tags, prose with some unicode, `\n` and `\"`),
  * cycled. Sending a prebuilt Buffer as a text frame costs the server only the frame header and the
  * write, so it stays faster than any client it is measured against.
  *
- * Run by `fork()`: reports `{ port, envelopes, meanBytes }` over IPC once listening, and exits when the
+ * Run by `fork()`: reports a {@link RelayReady} over IPC once listening, and exits when the
  * parent disconnects or sends `'exit'`. Nothing here writes to stdout, which carries the results.
  */
 import type { Duplex } from 'node:stream'
@@ -25,8 +25,8 @@ export interface RelayReady {
   readonly maxBytes: number
 }
 
-/** The subscription id every EVENT carries. */
-export const SUB_ID = 'bench'
+/** The subscription id every EVENT carries (honeybee.bench.ts has its own copy: importing this file runs it). */
+const SUB_ID = 'bench'
 
 /** Frames handed to `ws` per batch; the last one carries the write callback. */
 const BATCH = 256
@@ -138,7 +138,8 @@ function envelope(target: number): string {
 
 function buildFrames(): Buffer[] {
   const frames: Buffer[] = []
-  for (let i = 0; i < DISTINCT; i++) frames.push(Buffer.from(envelope(400 + Math.floor(random() * 560)), 'utf8'))
+  for (let i = 0; i < DISTINCT; i++)
+    frames.push(Buffer.from(envelope(400 + Math.floor(random() * 560)), 'utf8'))
   return frames
 }
 

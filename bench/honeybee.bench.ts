@@ -2,32 +2,33 @@
  * honeybee: how fast one connection takes in EVENT envelopes, against the ceiling of a bare `ws` client.
  *
  * - `honeybee events$`: honeybee-node `connect(url)`, counting `conn.events$` (the socket adapter,
- *   `messages$`, metrics, the router and its label filter).
+ *   `messages$`, metrics and the router).
  * - `ws + getLabel` (the baseline, the ceiling): a raw `ws` client that decodes each message
  *   (`data.toString()`) and counts those whose roots-ws `getLabel` is `EVENT`, the least any client that
  *   routes by label must do.
  *
  * Each call sends one REQ with `limit: 200000`; the relay answers with 200,000 EVENT envelopes of
- * 400–1000 bytes, and the call resolves when the last one is counted. The time is the harness's, from
+ * about 400–970 bytes, and the call resolves when the last one is counted. The time is the harness's, from
  * the REQ's send to the last receipt (one loopback round trip, about 0.1 ms, is nothing next to the
- * 0.5–1 s a call takes). Both clients open their `ws` socket with the options honeybee-node uses
+ * second or so a call takes). Both clients open their `ws` socket with the options honeybee-node uses
  * (no permessage-deflate, no UTF-8 validation, the same `maxPayload`), so the difference is honeybee.
  *
- * The relay runs in a child process (`honeybee-relay.ts`), not in this one. In one process, the relay's
- * framing and writes would share the event loop (and the core) with the client being measured: every
- * round would measure client + server per message, which dilutes the difference between the two
- * clients (a client twice as slow would look ~1.4× slower) and lets the server's own work decide the
- * rate. In its own process the relay sends prebuilt frames on the second core and stays ahead of
- * either client (it only frames and writes), so each client reads as fast as it can and the rate is the
- * client's. The two cores are shared, so noise reaches both cases alike; the interleaved rounds and the
- * per-round ratio absorb it.
+ * The relay runs in a child process (`honeybee-relay.ts`), not in this one. In one process, its framing
+ * and writes would share the event loop with the client being measured, so every round would time
+ * relay + client per message: a ratio c_B / c_A of the clients' costs would read as
+ * (s + c_B) / (s + c_A), nearer 1 than it is. In its own process the relay (about a third of a core,
+ * measured) works on the other core, stays ahead of either client, and each client reads as fast as it
+ * can: the rate is the client's. The cores are shared with whatever else runs, so the relay can still
+ * fall behind now and then; that noise reaches both cases alike, and the interleaved rounds and the
+ * per-round ratio absorb most of it. As a cross-check that does not depend on how much of the machine
+ * this process got, the note under the table gives each client's CPU time per message.
  */
 import { type ChildProcess, fork } from 'node:child_process'
 import { connect, type HoneybeeError } from 'honeybee-node'
 import { encloseReq, getLabel } from 'roots-ws'
 import { filter, firstValueFrom } from 'rxjs'
 import WebSocket from 'ws'
-import { type ComparisonResult, compare } from './harness.js'
+import { type ComparisonResult, compare, formatDuration } from './harness.js'
 import type { RelayReady } from './honeybee-relay.js'
 
 export const title = 'honeybee: receive throughput'
@@ -46,6 +47,18 @@ const WS_OPTIONS: WebSocket.ClientOptions = {
   maxPayload: 16 * 1024 * 1024,
 }
 
+/** This process's CPU time since `start` (a `process.cpuUsage()`), in nanoseconds. */
+function cpuNs(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start)
+  return (user + system) * 1_000
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
 /** Counts messages towards a target; `expect` resolves when it is reached, rejects after a timeout. */
 class Countdown {
   #remaining = 0
@@ -60,7 +73,9 @@ class Countdown {
     return new Promise((resolve, reject) => {
       const timeout = setTimeout(() => {
         this.#finish = undefined
-        reject(new Error(`${what}: ${this.#remaining} of ${count} messages missing after ${CALL_TIMEOUT_MS} ms`))
+        reject(
+          new Error(`${what}: ${this.#remaining} of ${count} messages missing after ${CALL_TIMEOUT_MS} ms`),
+        )
       }, CALL_TIMEOUT_MS)
       this.#remaining = count
       this.#finish = () => {
@@ -110,7 +125,6 @@ export async function run(): Promise<ComparisonResult[]> {
     const errors: HoneybeeError[] = []
     conn.errors$.subscribe((error) => errors.push(error))
     const viaHoneybee = new Countdown()
-    let honeybeeCalls = 0
     let firstViaHoneybee: string | undefined
     conn.events$.subscribe((envelope) => {
       firstViaHoneybee ??= envelope
@@ -135,42 +149,53 @@ export async function run(): Promise<ComparisonResult[]> {
       ws.once('error', reject)
     })
 
-    const sizes = `${ready.envelopes} distinct kind 1 envelopes of ${ready.minBytes}–${ready.maxBytes} B (mean ${Math.round(ready.meanBytes)} B), cycled`
+    // The CPU time of each call, in ns, in call order.
+    const cpuWsNs: number[] = []
+    const cpuHoneybeeNs: number[] = []
+    /** One call: a REQ through `send`, resolved by the last of its EVENTs; notes the CPU time it took. */
+    const call = (name: string, countdown: Countdown, send: () => void, cpuNsPerCall: number[]) => () => {
+      const start = process.cpuUsage()
+      const done = countdown.expect(MESSAGES, name).then(() => {
+        cpuNsPerCall.push(cpuNs(start))
+      })
+      send()
+      return done
+    }
     const result = await compare(
       `${MESSAGES.toLocaleString('en')} EVENT envelopes over loopback, one connection`,
       {
-        'ws + getLabel': {
-          units: MESSAGES,
-          fn: () => {
-            const done = viaWs.expect(MESSAGES, 'ws + getLabel')
-            ws.send(REQ)
-            return done
-          },
-        },
+        'ws + getLabel': { units: MESSAGES, fn: call('ws + getLabel', viaWs, () => ws.send(REQ), cpuWsNs) },
         'honeybee events$': {
           units: MESSAGES,
-          fn: () => {
-            honeybeeCalls++
-            const done = viaHoneybee.expect(MESSAGES, 'honeybee events$')
-            conn.send(REQ)
-            return done
-          },
+          fn: call('honeybee events$', viaHoneybee, () => conn.send(REQ), cpuHoneybeeNs),
         },
       },
-      { unit: 'msg', goal: 0.85, rounds: 15, warmupRounds: 2, maxMs: 40_000, note: `Relay: ${sizes}.` },
+      { unit: 'msg', goal: 0.85, rounds: 15, warmupRounds: 2, maxMs: 40_000 },
     )
+
+    // The recorded rounds are the last calls; before them came the first call, calibration and warm-up.
+    const recorded = result.cases[0]!.roundsNsPerCall.length
+    const cpuPerMessage = (samples: number[]): number => median(samples.slice(-recorded)) / MESSAGES
+    const cpuWs = cpuPerMessage(cpuWsNs)
+    const cpuHoneybee = cpuPerMessage(cpuHoneybeeNs)
+    const note = [
+      `Relay: ${ready.envelopes} distinct kind 1 envelopes of ${ready.minBytes}–${ready.maxBytes} B (mean ${Math.round(ready.meanBytes)} B), cycled.`,
+      `CPU time of this process per message (median of the recorded rounds; the relay's is not counted): \`ws + getLabel\` ${formatDuration(cpuWs)}, \`honeybee events$\` ${formatDuration(cpuHoneybee)}, a ratio of ${(cpuWs / cpuHoneybee).toFixed(2)}×.`,
+    ].join('\n\n')
 
     // Both clients saw the same envelopes, and honeybee saw them all, whole, without complaint.
     if (firstViaHoneybee === undefined || firstViaHoneybee !== firstViaWs)
       throw new Error('the two clients received different envelopes')
     const metrics = conn.metrics()
-    if (metrics.messagesReceived !== honeybeeCalls * MESSAGES)
-      throw new Error(`honeybee counted ${metrics.messagesReceived} messages, not ${honeybeeCalls * MESSAGES}`)
-    if (errors.length > 0) throw new Error(`honeybee reported errors: ${errors.map((e) => e.message).join('; ')}`)
+    const expected = cpuHoneybeeNs.length * MESSAGES // one CPU sample per call
+    if (metrics.messagesReceived !== expected)
+      throw new Error(`honeybee counted ${metrics.messagesReceived} messages, not ${expected}`)
+    if (errors.length > 0)
+      throw new Error(`honeybee reported errors: ${errors.map((e) => e.message).join('; ')}`)
 
     conn.close()
     ws.close()
-    return [result]
+    return [{ ...result, note }]
   } finally {
     await stopRelay(child)
   }

@@ -2,18 +2,18 @@
  * `npm run bench`: runs every suite `bench/*.bench.ts` and prints its results as Markdown to stdout
  * (progress goes to stderr). The raw rounds are also written to `.bench-out/results.json`.
  *
- * A suite exports `title` and `run(): Promise<ComparisonResult[]>`. Arguments select suites by
- * name: `npm run bench -- roots-ws`.
+ * A suite exports `title` and `run(): Promise<SuiteResult[]>` (timing comparisons, or reports with
+ * Markdown of their own). Arguments select suites by name: `npm run bench -- roots-ws`.
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { type ComparisonResult, toMarkdown } from './harness.js'
+import { render, type SuiteResult } from './harness.js'
 
 interface Suite {
   readonly title: string
-  readonly run: () => Promise<readonly ComparisonResult[]>
+  readonly run: () => Promise<readonly SuiteResult[]>
 }
 
 function isSuite(module: unknown): module is Suite {
@@ -36,7 +36,7 @@ const machine = [
 ]
 console.log(['## Machine', '', ...machine].join('\n'))
 
-const all: Record<string, readonly ComparisonResult[]> = {}
+const all: Record<string, readonly SuiteResult[]> = {}
 const started = performance.now()
 for (const file of files) {
   const module: unknown = await import(pathToFileURL(join(here, file)).href)
@@ -45,7 +45,7 @@ for (const file of files) {
   const results = await module.run()
   all[module.title] = results
   console.log(`\n## ${module.title}\n`)
-  console.log(results.map(toMarkdown).join('\n\n'))
+  console.log(results.map(render).join('\n\n'))
 }
 const seconds = ((performance.now() - started) / 1000).toFixed(1)
 console.log(`\nAll suites took ${seconds} s; load average (1 min) at the end: ${loadavg()[0]!.toFixed(2)}.`)

@@ -101,14 +101,25 @@ function main(): void {
   const send = process.send?.bind(process)
   if (send === undefined) throw new Error('pool-relay.ts runs as a child process (fork)')
   const [relayArg = '1', eventArg = '1000', seedArg = '1'] = process.argv.slice(2)
-  const events = generateEvents(Number(eventArg), Number(seedArg)).map((e) => Buffer.from(JSON.stringify(e), 'utf8'))
+  const events = generateEvents(Number(eventArg), Number(seedArg)).map((e) =>
+    Buffer.from(JSON.stringify(e), 'utf8'),
+  )
   const sizes = events.map((e) => e.length + '["EVENT","sub:1",]'.length)
   const servers: WebSocketServer[] = []
   const listening: Promise<number>[] = []
   for (let r = 0; r < Number(relayArg); r++) {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, skipUTF8Validation: true })
+    const wss = new WebSocketServer({
+      host: '127.0.0.1',
+      port: 0,
+      perMessageDeflate: false,
+      skipUTF8Validation: true,
+    })
     servers.push(wss)
-    listening.push(new Promise((resolve) => wss.once('listening', () => resolve((wss.address() as { port: number }).port))))
+    listening.push(
+      new Promise((resolve) =>
+        wss.once('listening', () => resolve((wss.address() as { port: number }).port)),
+      ),
+    )
     wss.on('connection', (ws, request) => {
       // The upgraded TCP socket, which `ws` writes to: EVENT chunks go to it directly.
       const socket = request.socket as Socket

@@ -42,6 +42,7 @@ ${Object.entries(COMMANDS)
   .join('\n')}
 
 Run "honeybee <command> --help" for a command's options.
+Exit codes: 0 done, 1 failed (a relay refused or timed out, a port was taken…), 2 bad arguments or input.
 `
 
 /** Whether the user asked for help anywhere before a `--`. */

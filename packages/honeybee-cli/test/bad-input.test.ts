@@ -2,10 +2,17 @@
  * Bad arguments and bad input: exit code 2, one line on stderr that names the problem, nothing on
  * stdout, never a stack trace.
  */
+import { finalizeEvent } from 'nostr-tools/pure'
 import { describe, expect, it } from 'vitest'
 import { run } from './helpers/cli.js'
 
 const RELAY = 'ws://127.0.0.1:1' // never contacted: every case fails before connecting
+
+const signed = finalizeEvent(
+  { kind: 1, created_at: 1, tags: [], content: 'signed' },
+  new Uint8Array(32).fill(7),
+)
+const tampered = JSON.stringify({ ...signed, content: 'changed after signing' })
 
 const CASES: readonly { name: string; args: string[]; input?: string; says: RegExp }[] = [
   { name: 'unknown command', args: ['fly'], says: /^honeybee: unknown command "fly"/ },
@@ -78,6 +85,12 @@ const CASES: readonly { name: string; args: string[]; input?: string; says: RegE
     args: ['pub', RELAY],
     input: '\n{"kind":1}\n',
     says: /stdin line 2 is not a signed event: id must be/,
+  },
+  {
+    name: 'stdin event whose signature does not match',
+    args: ['pub', RELAY],
+    input: `${tampered}\n`,
+    says: /stdin line 1 is not a signed event: bad id or signature/,
   },
   { name: 'empty stdin', args: ['pub', RELAY], input: '', says: /no events on stdin/ },
   {

@@ -5,11 +5,17 @@
  * gives `{ accepted: false, error }` like any refusal, and the other relays' verdicts still arrive.
  */
 import { peekEventId } from 'roots-ws'
-import { Observable, Subscription } from 'rxjs'
+import { Observable, type Subscriber } from 'rxjs'
 import { ConnectionError, type HoneybeeError, UsageError } from './errors.js'
 import type { NostrEvent } from './nostr.js'
-import { asHoneybeeError, type RelaySet } from './pool-relays.js'
-import { type OkResult, type PublishOptions, publish } from './publish.js'
+import { asHoneybeeError, type LeaveListener, type PoolRelay, type RelaySet } from './pool-relays.js'
+import {
+  type OkResult,
+  type PublishInFlight,
+  type PublishOptions,
+  type PublishReport,
+  startPublish,
+} from './publish.js'
 
 /** One relay's verdict on an event published through a pool. */
 export interface PoolOkResult extends OkResult {
@@ -56,36 +62,91 @@ export function publishAcross(
     }
 
     const targets = relays.current()
-    let pending = targets.length
-    const parts = new Subscription()
-    for (const { url, connection, left$ } of targets) {
-      let answered = false
-      const answer = (result: PoolOkResult): void => {
-        if (answered) return
-        answered = true
-        subscriber.next(result)
-        if (--pending === 0) subscriber.complete()
-      }
-      const failed = (error: HoneybeeError): void =>
-        answer({ relay: url, eventId, accepted: false, message: '', prefix: undefined, error })
-      parts.add(
-        publish(connection, json, options).subscribe({
-          next: (ok) => answer({ ...ok, relay: url, error: undefined }),
-          error: (error: unknown) => failed(asHoneybeeError(error, url)),
-        }),
-      )
-      // A relay that leaves never answers: its verdict is that it left.
-      parts.add(
-        left$.subscribe(() =>
-          failed(
-            new ConnectionError('ConnectionClosed', `${url} left the pool before it answered ${eventId}`, {
-              retriable: false,
-            }),
-          ),
-        ),
-      )
+    const round: Round = { subscriber, pending: targets.length }
+    // One small object per relay, whose methods are called back (PublishReport, LeaveListener), rather
+    // than closures and Subscriptions: less to allocate and hold while the OKs are awaited.
+    // `map`, not `push`: an array that grows by push reserves room for 16 more.
+    const verdicts = targets.map((relay) => new RelayVerdict(relay, eventId, round))
+    for (const verdict of verdicts) {
+      const relay = verdict.relay
+      // startPublish is publish() without its Observable and subscriber.
+      verdict.inFlight = startPublish(relay.connection, json, eventId, options, verdict)
+      // A relay that leaves never answers: its verdict is that it left. (onLeave, not left$: see there.)
+      relay.onLeave(verdict)
     }
     if (targets.length === 0) subscriber.complete()
-    return parts
+    return () => {
+      for (const verdict of verdicts) verdict.stop()
+    }
   })
+}
+
+/** One pool publish: where the verdicts go, and how many are still awaited. */
+interface Round {
+  readonly subscriber: Subscriber<PoolOkResult>
+  pending: number
+}
+
+/** One relay's part of a pool publish. */
+class RelayVerdict implements PublishReport, LeaveListener {
+  readonly relay: PoolRelay
+  readonly #eventId: string
+  readonly #round: Round
+  #answered = false
+  inFlight: PublishInFlight | undefined
+
+  constructor(relay: PoolRelay, eventId: string, round: Round) {
+    this.relay = relay
+    this.#eventId = eventId
+    this.#round = round
+  }
+
+  result(ok: OkResult): void {
+    // Spelled out rather than `{ ...ok, relay, error }`: spreading is slow, and these are all of it.
+    this.#answer({
+      eventId: ok.eventId,
+      accepted: ok.accepted,
+      message: ok.message,
+      prefix: ok.prefix,
+      relay: this.relay.url,
+      error: undefined,
+    })
+  }
+
+  error(error: unknown): void {
+    this.#failed(asHoneybeeError(error, this.relay.url))
+  }
+
+  left(): void {
+    const url = this.relay.url
+    this.#failed(
+      new ConnectionError('ConnectionClosed', `${url} left the pool before it answered ${this.#eventId}`, {
+        retriable: false,
+      }),
+    )
+  }
+
+  stop(): void {
+    this.inFlight?.stop()
+    this.relay.offLeave(this)
+  }
+
+  #failed(error: HoneybeeError): void {
+    this.#answer({
+      relay: this.relay.url,
+      eventId: this.#eventId,
+      accepted: false,
+      message: '',
+      prefix: undefined,
+      error,
+    })
+  }
+
+  #answer(result: PoolOkResult): void {
+    if (this.#answered) return
+    this.#answered = true
+    const round = this.#round
+    round.subscriber.next(result)
+    if (--round.pending === 0) round.subscriber.complete()
+  }
 }

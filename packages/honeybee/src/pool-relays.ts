@@ -18,10 +18,33 @@ export interface PoolRelay {
   readonly connection: Connection
   /** Emits once, and replays it, when the relay leaves the pool (removed, or the pool closed). */
   readonly left$: Observable<void>
+  /**
+   * Calls `listener.left()` once when the relay leaves (at once if it has left), unless
+   * {@link offLeave} comes first. What `left$.subscribe` does, for the many short waits of publishes
+   * in flight: a Set removes in O(1), where a subject's observer array is searched linearly (O(n²) for
+   * n publishes), and an object's method needs no closure.
+   */
+  onLeave(listener: LeaveListener): void
+  offLeave(listener: LeaveListener): void
+}
+
+/** Called when a relay leaves the pool; see {@link PoolRelay.onLeave}. @internal */
+export interface LeaveListener {
+  left(): void
 }
 
 interface Member extends PoolRelay {
   readonly left: ReplaySubject<void>
+  readonly leaveListeners: Set<LeaveListener>
+}
+
+/** Tells a member's watchers that it left: `left$` first, then the `onLeave` listeners. */
+function leave(member: Member): void {
+  member.left.next()
+  const listeners = [...member.leaveListeners]
+  member.leaveListeners.clear()
+  for (const listener of listeners) listener.left()
+  member.left.complete()
 }
 
 /** The relays of one pool. @internal */
@@ -68,7 +91,25 @@ export class RelaySet {
     const existing = this.#members.get(key)
     if (existing !== undefined) return existing
     const left = new ReplaySubject<void>(1)
-    const member: Member = { url: key, connection: this.#connect(key), left, left$: left.asObservable() }
+    const leaveListeners = new Set<LeaveListener>()
+    let hasLeft = false
+    left.subscribe(() => {
+      hasLeft = true
+    })
+    const member: Member = {
+      url: key,
+      connection: this.#connect(key),
+      left,
+      left$: left.asObservable(),
+      leaveListeners,
+      onLeave(listener) {
+        if (hasLeft) listener.left()
+        else leaveListeners.add(listener)
+      },
+      offLeave(listener) {
+        leaveListeners.delete(listener)
+      },
+    }
     this.#members.set(key, member)
     this.#urls = Object.freeze([...this.#members.keys()])
     this.#joined.next(member)
@@ -81,8 +122,7 @@ export class RelaySet {
     const member = this.#find(url)
     this.#members.delete(member.url)
     this.#urls = Object.freeze([...this.#members.keys()])
-    member.left.next()
-    member.left.complete()
+    leave(member)
     member.connection.close()
   }
 
@@ -98,10 +138,7 @@ export class RelaySet {
     this.#closed.next()
     this.#closed.complete()
     this.#joined.complete()
-    for (const member of members) {
-      member.left.next()
-      member.left.complete()
-    }
+    for (const member of members) leave(member)
   }
 
   #find(url: string): Member {

@@ -128,20 +128,20 @@ function checkRequest(
 }
 
 /**
- * A set of the last `limit` ids added: adding one more forgets the oldest. Forgetting costs at worst a
+ * The last `limit` ids added, with their `created_at`: adding one more forgets the oldest. Forgetting costs at worst a
  * duplicate (an id forgotten before a slow relay sends it again), never a lost event, and keeps a
  * long-lived live subscription's memory flat. Each pool subscription has its own; it goes with the
  * subscription.
  */
 function boundedSeenIds(limit: number): SeenIds {
-  const ids = new Set<string>()
+  const seen = new Map<string, number>()
   return {
-    has: (id) => ids.has(id),
-    add(id) {
-      if (ids.has(id)) return
-      ids.add(id)
-      // A Set iterates in insertion order: the first value is the oldest.
-      if (ids.size > limit) ids.delete(ids.values().next().value as string)
+    createdAt: (id) => seen.get(id),
+    add(id, createdAt) {
+      if (seen.has(id)) return
+      seen.set(id, createdAt)
+      // A Map iterates in insertion order: the first key is the oldest.
+      if (seen.size > limit) seen.delete(seen.keys().next().value as string)
     },
   }
 }

@@ -229,6 +229,20 @@ describe('subscribe', () => {
     })
   })
 
+  it('a relay whose copies always lose the race still resumes from what it sent, not from the start', () => {
+    inVirtualTime({ relays: [A, B] }, ({ pool, at, send, socket, reqs }) => {
+      collect(pool.subscribe({ kinds: [1] }, { id: 's' }))
+      at(1, () => {
+        send(A, 's', event(1))
+        send(B, 's', event(1)) // B's copy is a duplicate: dropped unparsed, but remembered for B
+        socket(A).receive(encloseEOSE('s'))
+        socket(B).receive(encloseEOSE('s'))
+        socket(B).end()
+      })
+      at(1002, () => expect(reqs(B)).toEqual([{ subId: 's', filters: [{ kinds: [1], since: 1001 - 60 }] }]))
+    })
+  })
+
   it('remembers at most maxSeenIds ids per subscription, forgetting the oldest', () => {
     inVirtualTime({ relays: [A, B], maxSeenIds: 2 }, ({ pool, at, send }) => {
       const got = collect(pool.subscribe({}, { id: 's' }))

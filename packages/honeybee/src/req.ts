@@ -48,11 +48,20 @@ export function req(
     try {
       parsed = normalizeFilters(filters)
       if (id.length === 0 || id.length > 64) {
-        throw new UsageError('InvalidArgument', `subscription id must be 1 to 64 characters, got ${id.length}`)
+        throw new UsageError(
+          'InvalidArgument',
+          `subscription id must be 1 to 64 characters, got ${id.length}`,
+        )
       }
-      const length = encloseReq(id, parsed.map((f) => JSON.stringify(f))).length
+      const length = encloseReq(
+        id,
+        parsed.map((f) => JSON.stringify(f)),
+      ).length
       if (length > session.maxMessageLength()) {
-        throw new UsageError('EnvelopeTooLarge', `REQ of ${length} bytes exceeds the relay's ${session.maxMessageLength()}`)
+        throw new UsageError(
+          'EnvelopeTooLarge',
+          `REQ of ${length} bytes exceeds the relay's ${session.maxMessageLength()}`,
+        )
       }
     } catch (error) {
       subscriber.error(error)
@@ -119,7 +128,11 @@ export function authenticated(connection: Connection): Observable<void> {
         timeout({
           first: limit,
           with: () => {
-            throw new TimeoutError('Timeout', `no NIP-42 authentication with ${connection.url} in ${limit} ms`, limit)
+            throw new TimeoutError(
+              'Timeout',
+              `no NIP-42 authentication with ${connection.url} in ${limit} ms`,
+              limit,
+            )
           },
         }),
       )

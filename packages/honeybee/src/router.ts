@@ -73,9 +73,11 @@ export function createRouter(messages$: Observable<string>, options: RouterOptio
       )
       return undefined
     }
-    // EVENT first: nearly every envelope is one, and a string comparison is cheaper than hashing the
-    // freshly read label for a Set lookup.
-    if (label !== 'EVENT' && !isStandardLabel(label) && !expected.has(label)) {
+    // EVENT first, answered with the literal: nearly every envelope is one, and comparing strings is
+    // cheaper than hashing the freshly read label, here (Set) and to find its subscribers (Map), where
+    // the literal's hash is already known.
+    if (label === 'EVENT') return 'EVENT'
+    if (!isStandardLabel(label) && !expected.has(label)) {
       options.report(
         new ProtocolError(
           'UnknownEnvelopeType',

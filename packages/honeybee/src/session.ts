@@ -6,7 +6,7 @@
  * so it never keeps an idle connection open.
  */
 import { encloseAuthResponse, findAuthChallenge, findOK, peekEventId } from 'roots-ws'
-import { defer, type Observable, startWith, Subject, type Subscription } from 'rxjs'
+import { defer, type Observable, Subject, type Subscription, startWith } from 'rxjs'
 import type { Connection } from './connection.js'
 import { type HoneybeeError, ProtocolError } from './errors.js'
 import type { RelayInformation } from './relay-information.js'
@@ -27,6 +27,16 @@ export type AuthState =
   | { readonly type: 'authenticated'; readonly challenge: string }
   | { readonly type: 'failed'; readonly challenge: string; readonly reason: string }
 
+/** Who awaits the OKs about one event id (a publish). @internal */
+export interface OkWaiter {
+  onOk(ok: OkMessage): void
+}
+
+/** Who wants to know when the connection comes up or goes down (a publish's OK clock). @internal */
+export interface ConnectedWatcher {
+  onConnectedChange(connected: boolean): void
+}
+
 /** @internal */
 export interface Session {
   readonly connection: Connection
@@ -37,6 +47,15 @@ export interface Session {
   nextSubscriptionId(): string
   /** Calls `onOk` for each OK about `eventId` until the returned function is called. */
   awaitOk(eventId: string, onOk: (ok: OkMessage) => void): () => void
+  /** Calls `waiter.onOk` for each OK about `eventId` until {@link removeOkWaiter}; no closure needed. */
+  addOkWaiter(eventId: string, waiter: OkWaiter): void
+  removeOkWaiter(eventId: string, waiter: OkWaiter): void
+  /**
+   * Calls `watcher.onConnectedChange` with whether the connection is connected: at once, then at each
+   * change, until {@link unwatchConnected}. Only while the session is held (call `hold()` first).
+   */
+  watchConnected(watcher: ConnectedWatcher): void
+  unwatchConnected(watcher: ConnectedWatcher): void
   /** Every change of the NIP-42 state, the current one first. */
   readonly auth$: Observable<AuthState>
   /** Listens to the connection while at least one operation holds the session. */
@@ -57,7 +76,11 @@ export function sessionOf(connection: Connection): Session {
 
 function createSession(connection: Connection): Session {
   const { config, hooks } = connection
-  const okWaiters = new Map<string, Set<(ok: OkMessage) => void>>()
+  /**
+   * The waiters of each event id: the waiter itself while it is the only one (the usual case), a Set
+   * once there are more. A Set per publish was most of what 10,000 publishes in flight held.
+   */
+  const okWaiters = new Map<string, OkWaiter | Set<OkWaiter>>()
   let authState: AuthState = { type: 'none' }
   const authChanges = new Subject<AuthState>()
   let limits: RelayInformation['limitation'] | undefined
@@ -65,6 +88,14 @@ function createSession(connection: Connection): Session {
   let nextId = 0
   let holders = 0
   let listening: Subscription | undefined
+  /**
+   * Whether the connection is connected, and who wants to know (each publish's OK clock). One status
+   * subscription per session serves them all: a `status$` subscription per publish made 10,000
+   * publishes in flight cost O(n²), since RxJS removes an observer from a subject's array by a linear
+   * search (bench/pool.bench.ts W3). A Set adds and removes in O(1) and keeps the order of arrival.
+   */
+  let connected = false
+  const connectedWatchers = new Set<ConnectedWatcher>()
 
   const report = (error: HoneybeeError): void => connection.report(error)
   const registry = createSubscriptionRegistry({
@@ -87,7 +118,9 @@ function createSession(connection: Connection): Session {
       const { eventId, status, message } = findOK(envelope)
       ok = { eventId, accepted: status, message }
     } catch (error) {
-      report(new ProtocolError('MalformedEnvelope', `dropped a malformed OK: ${String(error)}`, { cause: error }))
+      report(
+        new ProtocolError('MalformedEnvelope', `dropped a malformed OK: ${String(error)}`, { cause: error }),
+      )
       return
     }
     if (authState.type === 'authenticating' && ok.eventId === authEventId) {
@@ -98,7 +131,25 @@ function createSession(connection: Connection): Session {
       )
       return
     }
-    for (const waiter of okWaiters.get(ok.eventId) ?? []) waiter(ok)
+    const waiters = okWaiters.get(ok.eventId)
+    if (waiters instanceof Set) for (const waiter of waiters) waiter.onOk(ok)
+    else waiters?.onOk(ok)
+  }
+
+  function addOkWaiter(eventId: string, waiter: OkWaiter): void {
+    const current = okWaiters.get(eventId)
+    if (current === undefined) okWaiters.set(eventId, waiter)
+    else if (current instanceof Set) current.add(waiter)
+    else if (current !== waiter) okWaiters.set(eventId, new Set([current, waiter]))
+  }
+
+  function removeOkWaiter(eventId: string, waiter: OkWaiter): void {
+    const current = okWaiters.get(eventId)
+    if (current === waiter) okWaiters.delete(eventId)
+    else if (current instanceof Set) {
+      current.delete(waiter)
+      if (current.size === 0) okWaiters.delete(eventId)
+    }
   }
 
   let authEventId: string | undefined
@@ -107,7 +158,11 @@ function createSession(connection: Connection): Session {
     try {
       challenge = findAuthChallenge(envelope)
     } catch (error) {
-      report(new ProtocolError('MalformedEnvelope', `dropped a malformed AUTH: ${String(error)}`, { cause: error }))
+      report(
+        new ProtocolError('MalformedEnvelope', `dropped a malformed AUTH: ${String(error)}`, {
+          cause: error,
+        }),
+      )
       return
     }
     const authenticate = hooks.authenticate
@@ -154,6 +209,18 @@ function createSession(connection: Connection): Session {
       registry.restore()
     })
     subscription.add(undoHook)
+    // Last, so status$ (which replays the current status) finds the connection activated above.
+    subscription.add(
+      connection.status$.subscribe((status) => {
+        const now = status === 'connected'
+        if (now === connected) return
+        connected = now
+        for (const watcher of connectedWatchers) watcher.onConnectedChange(now)
+      }),
+    )
+    subscription.add(() => {
+      connected = false
+    })
     return subscription
   }
 
@@ -162,17 +229,19 @@ function createSession(connection: Connection): Session {
     registry,
     maxMessageLength: () => limits?.max_message_length ?? config.relayLimits.maxMessageLength,
     nextSubscriptionId: () => `hb:${(nextId++).toString(36)}`,
-    awaitOk(eventId, waiter) {
-      let waiters = okWaiters.get(eventId)
-      if (waiters === undefined) {
-        waiters = new Set()
-        okWaiters.set(eventId, waiters)
-      }
-      waiters.add(waiter)
-      return () => {
-        waiters.delete(waiter)
-        if (waiters.size === 0) okWaiters.delete(eventId)
-      }
+    awaitOk(eventId, onOk) {
+      const waiter: OkWaiter = { onOk }
+      addOkWaiter(eventId, waiter)
+      return () => removeOkWaiter(eventId, waiter)
+    },
+    addOkWaiter,
+    removeOkWaiter,
+    watchConnected(watcher) {
+      connectedWatchers.add(watcher)
+      watcher.onConnectedChange(connected)
+    },
+    unwatchConnected(watcher) {
+      connectedWatchers.delete(watcher)
     },
     auth$: defer(() => authChanges.pipe(startWith(authState))),
     hold() {
@@ -192,7 +261,6 @@ function createSession(connection: Connection): Session {
     },
   }
 }
-
 
 /**
  * The subscription registry of `connection` (spec honeybee §11): list what is open, or remove one.

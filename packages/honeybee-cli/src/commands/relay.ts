@@ -20,7 +20,8 @@ Options:
   --port PORT                 port to listen on; 0 picks a free one (default 7777)
   --data DIR                  keep events in DIR/events.jsonl, and load them at start
   --max-message-size BYTES    largest message a client may send (default 1048576)
-  --rate-limit PER_SEC        messages per second each connection may send (default: no limit)
+  --rate-limit PER_SEC        messages per second each connection may send, in bursts of up to
+                              max(30, PER_SEC) (default: no limit)
   --auth                      require NIP-42 authentication before REQ and EVENT
   -h, --help                  show this help
 
@@ -57,7 +58,10 @@ async function run(argv: readonly string[]): Promise<number> {
   const rate = positiveNumberOption('rate-limit', values['rate-limit'])
   const limits: PartialResponderLimits = {
     maxMessageSize,
-    ...(rate === undefined ? {} : { rateLimit: { enabled: true, messagesPerSecond: rate } }),
+    // Bursts of a second's worth, and never fewer than the default 30.
+    ...(rate === undefined
+      ? {}
+      : { rateLimit: { enabled: true, messagesPerSecond: rate, burst: Math.max(30, Math.ceil(rate)) } }),
   }
 
   const { startRelay } = await import('../relay/relay.js')

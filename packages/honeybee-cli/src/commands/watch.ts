@@ -16,8 +16,8 @@ import { statusChangeLine, watchLines } from '../view/watch-panel.js'
 
 const help = `Usage: honeybee watch <relay-url>... [--filter JSON]...
 
-A live view of each relay's connection: status, reconnects, last ping-to-pong latency, and messages
-per second in and out. Connections reconnect on their own; press q or Ctrl-C to quit. With --filter,
+A live view of each relay's connection: status, reconnects, last ping-to-pong latency (it pings
+after 5 s of silence), and messages per second in and out. Connections reconnect on their own; press q or Ctrl-C to quit. With --filter,
 it also subscribes and counts the events received (so "in/s" shows the relay's live traffic).
 When stdout is not a terminal it prints status changes as lines, and the table every 5 s.
 

@@ -48,6 +48,8 @@ interface Run {
   publisher: Publisher | undefined
   subscriber: Subscriber | undefined
   restart: { port: number; closedAt: number; restartedAt: number | undefined } | undefined
+  /** Relay B's close, which its restart waits for (the port must be free again). */
+  closing: Promise<void> | undefined
   /** The relay whose held events are still awaiting its OKs, after it came back. */
   holding: string | undefined
 }
@@ -90,6 +92,7 @@ export async function runDemo(duration: number): Promise<number> {
       publisher: undefined,
       subscriber: undefined,
       restart: undefined,
+      closing: undefined,
       holding: undefined,
     }
     const at = (fraction: number, step: () => void | Promise<void>): void => {
@@ -168,13 +171,15 @@ async function closeVictim(state: Run): Promise<void> {
   const port = Number(new URL(relay.url).port)
   state.restart = { port, closedAt: elapsed(state), restartedAt: undefined }
   note(state, `relay ${LABELS[VICTIM]}: closing (port ${port}, ${relay.store.size} events stored)`)
-  await relay.close()
+  state.closing = relay.close()
+  await state.closing
 }
 
 /** Starts relay B again on the same port with the same store, and shows the REQs it receives. */
 async function restartVictim(state: Run): Promise<void> {
   const old = state.relays[VICTIM]
   if (old === undefined || state.restart === undefined) return
+  await state.closing
   const relay = await startRelay({ port: state.restart.port, store: old.store })
   state.relays[VICTIM] = relay
   state.restart.restartedAt = elapsed(state)
@@ -184,13 +189,21 @@ async function restartVictim(state: Run): Promise<void> {
   )
   relay.server.connections$.subscribe((connection) =>
     connection.reqs$.subscribe(({ subId, filters }) => {
-      const since = filters
-        .map((f) => (JSON.parse(f) as { since?: number }).since)
-        .find((s) => s !== undefined)
+      const since = filters.map(sinceOf).find((s) => s !== undefined)
       const from = since === undefined ? 'all stored events' : `since ${since}`
       note(state, `relay ${LABELS[VICTIM]} ← REQ ${subId} (${from}): the pool re-subscribed`)
     }),
   )
+}
+
+/** A raw filter's `since`, if it has one. */
+function sinceOf(filter: string): number | undefined {
+  try {
+    const { since } = JSON.parse(filter) as { since?: unknown }
+    return typeof since === 'number' ? since : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** Resolves once every verdict is in and the subscriber has every event, or after the grace period. */
@@ -236,7 +249,7 @@ async function end(state: Run, interrupted: boolean): Promise<number> {
   state.screen.print(['', demoSummary(result)])
   if (interrupted) return 130 // as a shell reports Ctrl-C: nothing was proven either way
   const complete = result.stored.every((count) => count === result.published)
-  return lost(result) === 0 && complete ? 0 : 1
+  return result.published > 0 && lost(result) === 0 && complete ? 0 : 1
 }
 
 function view(state: Run): DemoView {

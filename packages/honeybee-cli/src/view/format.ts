@@ -1,8 +1,9 @@
 /** @module Numbers and states as the live views print them. Pure. */
 
-/** `0.4 ms`, `12 ms`; `—` before the first pong. */
+/** `<1 ms`, `2.4 ms`, `12 ms`; `—` before the first pong. (Clocks in whole ms make loopback pongs 0.) */
 export function formatLatency(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return '—'
+  if (ms < 1) return '<1 ms'
   return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`
 }
 

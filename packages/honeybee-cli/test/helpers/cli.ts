@@ -53,7 +53,8 @@ export function start(args: readonly string[], input?: string): CliProcess {
     changed()
   })
   let exit: number | NodeJS.Signals | undefined
-  child.on('exit', (code, signal) => {
+  // 'close', not 'exit': only then has everything the process printed been read.
+  child.on('close', (code, signal) => {
     exit = code ?? signal ?? 'SIGKILL'
     running.delete(child)
     changed()

@@ -16,7 +16,7 @@ const metrics: MetricsSnapshot = {
   uptime: 5_000,
   messagesPerSecondIn: 12.25,
   messagesPerSecondOut: 3,
-  lastPongLatency: 0.75,
+  lastPongLatency: 1.75,
 }
 
 describe('relayRow', () => {
@@ -26,7 +26,7 @@ describe('relayRow', () => {
       url: 'ws://a',
       status: 'connected',
       reconnects: 2,
-      latency: 0.75,
+      latency: 1.75,
       inRate: 12.25,
       outRate: 3,
     })
@@ -54,7 +54,7 @@ describe('relayTable', () => {
   it('is a header and one aligned line per relay', () => {
     expect(relayTable(rows)).toEqual([
       '  relay                              status      reconnects      pong    in/s   out/s',
-      'A ws://127.0.0.1:7777                connected            2    0.8 ms    12.3     3.0',
+      'A ws://127.0.0.1:7777                connected            2    1.8 ms    12.3     3.0',
       'B ws://long-relay-name.example:8080  backoff              0         —     0.0     0.0',
     ])
   })
