@@ -90,7 +90,10 @@ interface Entry {
   eoseDelivered: boolean
   /** Newest `created_at` delivered. */
   newest: number
-  /** Ids delivered on this subscription, with their `created_at`, pruned to the overlap after EOSE. */
+  /**
+   * Ids delivered on this subscription, with their `created_at`, pruned to the overlap after EOSE.
+   * Unused when the request brings a shared map (`seen`), which then holds them.
+   */
   delivered: Map<string, number>
   prunedAt: number
   lastEventAt: number
@@ -151,7 +154,8 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
   /** The filters to re-send after a reconnect: `since` moved up once the backfill is complete. */
   function resumeFilters(entry: Entry): readonly Filter[] {
     const { adjustSince, overlap } = context.resubscribe
-    if (!adjustSince || !entry.eosed || entry.delivered.size === 0) return entry.request.filters
+    if (!adjustSince || !entry.eosed || entry.newest === Number.NEGATIVE_INFINITY)
+      return entry.request.filters
     const since = entry.newest - overlap
     return entry.request.filters.map((filter) => ({ ...filter, since: Math.max(filter.since ?? 0, since) }))
   }
@@ -240,16 +244,19 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
       const { eventId } = peeked
       // Any event, even a duplicate, shows the backfill is still flowing: it holds off the EOSE timeout.
       entry.lastEventAt = scheduler.now()
-      // Duplicates are dropped before anything parses them.
+      // Duplicates are dropped before anything parses them. With a shared map (the pool's), it alone
+      // holds the ids: one map look-up per event instead of two.
+      const { seen } = entry.request
       if (eventId !== undefined) {
-        if (entry.delivered.has(eventId)) return
-        const seenAt = entry.request.seen?.createdAt(eventId)
-        if (seenAt !== undefined) {
-          // Delivered through another relay. This relay has it too, which counts for resuming this
-          // relay's subscription after a reconnect (its `since`), so record it without parsing.
-          entry.delivered.set(detach(eventId), seenAt)
-          if (seenAt > entry.newest) entry.newest = seenAt
-          return
+        if (seen === undefined) {
+          if (entry.delivered.has(eventId)) return
+        } else {
+          const seenAt = seen.createdAt(eventId)
+          if (seenAt !== undefined) {
+            // This relay has it too: that counts for resuming this relay's subscription (its `since`).
+            if (seenAt > entry.newest) entry.newest = seenAt
+            return
+          }
         }
       }
       const event = parseEvent(envelope)
@@ -257,8 +264,8 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
         context.report(new ProtocolError('MalformedEnvelope', `dropped a malformed event on ${peeked.subId}`))
         return
       }
-      entry.delivered.set(event.id, event.created_at)
-      entry.request.seen?.add(event.id, event.created_at)
+      if (seen === undefined) entry.delivered.set(event.id, event.created_at)
+      else seen.add(event.id, event.created_at)
       if (event.created_at > entry.newest) entry.newest = event.created_at
       if (entry.eosed && entry.delivered.size > 2 * entry.prunedAt + 1024) prune(entry)
       entry.request.deliver({ type: 'event', subId: entry.request.id, event })
@@ -321,17 +328,6 @@ function plain(text: string, start: number, end: number): boolean {
     if (c === 92 || c < 32) return false
   }
   return true
-}
-
-/**
- * `id` as a string of its own. A peeked id is a slice of the envelope, and V8 keeps a slice's whole
- * parent alive: kept as a key until the next prune, every duplicate's id held its entire envelope
- * (about 1.4 KB for a 700-byte note in UTF-16), 150,000 of them during a four-relay backfill of
- * 50,000 events (bench/pool.bench.ts W2). Concatenating forces a copy of just the id: the result is
- * flattened into a new string when first hashed, and the slice is released.
- */
-function detach(id: string): string {
-  return id.length < 13 ? id : ` ${id}`.slice(1)
 }
 
 /** Runs a roots-ws reader; a malformed envelope is reported and yields `undefined`. */
