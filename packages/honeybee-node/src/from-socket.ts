@@ -8,9 +8,9 @@ import {
   type ResponderOptions,
   type SocketAcceptor,
 } from 'honeybee'
-import type { RawData, WebSocket } from 'ws'
+import type { WebSocket } from 'ws'
+import { adaptWs } from './ws-adapter.js'
 
-const OPEN = 1
 const CLOSED = 3
 
 /**
@@ -49,46 +49,9 @@ export function fromSocket(ws: WebSocket, options: ResponderOptions = {}): Respo
  */
 export function wsAcceptor(ws: WebSocket): SocketAcceptor {
   return (handlers) => {
-    let error: unknown
-    ws.on('message', (data: RawData) => {
-      const bytes = toBuffer(data)
-      // Nostr is text; a binary frame is read as text too, and roots-ws judges what it says.
-      handlers.onMessage(bytes.toString('utf8'), bytes.length)
-    })
-    ws.on('pong', () => handlers.onPong())
-    // Always listened to: an 'error' event without a listener would crash the process.
-    ws.on('error', (cause: Error) => {
-      error = cause
-    })
-    ws.on('close', (code: number, reason: Buffer) => {
-      handlers.onClose({ code, reason: reason.toString(), ...(error === undefined ? {} : { error }) })
-    })
+    const socket = adaptWs(ws, handlers)
     // Handed over already closed: report it once the responder exists.
     if (ws.readyState === CLOSED) queueMicrotask(() => handlers.onClose({ code: 1006, reason: '' }))
-    return {
-      get bufferedAmount() {
-        return ws.bufferedAmount
-      },
-      send(data) {
-        if (ws.readyState !== OPEN) return false
-        ws.send(data)
-        return true
-      },
-      close(code, reason) {
-        ws.close(code, reason)
-      },
-      terminate() {
-        ws.terminate()
-      },
-      ping() {
-        if (ws.readyState === OPEN) ws.ping()
-      },
-    }
+    return socket
   }
-}
-
-function toBuffer(data: RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data
-  if (Array.isArray(data)) return Buffer.concat(data)
-  return Buffer.from(data)
 }

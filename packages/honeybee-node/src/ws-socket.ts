@@ -4,8 +4,9 @@
  */
 import type { ClientRequest, IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import type { CloseInfo, CompressionConfig, SocketFactory, SocketLike } from 'honeybee'
+import type { CompressionConfig, SocketFactory } from 'honeybee'
 import WebSocket from 'ws'
+import { adaptWs } from './ws-adapter.js'
 
 /** TLS options passed through to Node's `tls.connect`. */
 export interface TlsOptions {
@@ -32,8 +33,6 @@ export interface WsSocketOptions {
   readonly maxFrameSize?: number
 }
 
-const OPEN = 1
-
 /**
  * A {@link SocketFactory} on `ws`.
  * @example
@@ -55,8 +54,6 @@ export function wsSocketFactory(options: WsSocketOptions = {}): SocketFactory {
   }
 
   return (url, handlers) => {
-    let error: unknown
-    let httpStatus: number | undefined
     let ws: WebSocket
     try {
       ws = new WebSocket(url, clientOptions)
@@ -66,69 +63,18 @@ export function wsSocketFactory(options: WsSocketOptions = {}): SocketFactory {
       return { bufferedAmount: 0, send: () => false, close: () => {}, terminate: () => {} }
     }
 
-    // The TCP socket under the WebSocket, for corking (see `send`); the upgrade response carries it.
     let tcp: Duplex | undefined
-    let corked = false
-    const uncork = (): void => {
-      corked = false
-      tcp?.uncork()
-    }
+    let httpStatus: number | undefined
     ws.on('upgrade', (response: IncomingMessage) => {
       tcp = response.socket
     })
     ws.on('open', () => handlers.onOpen())
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      handlers.onMessage(isBinary ? data.toString('utf8') : data.toString(), data.length)
-    })
-    ws.on('pong', () => handlers.onPong())
-    // Always listened to: an 'error' event without a listener would crash the process.
-    ws.on('error', (cause) => {
-      error = cause
-    })
     ws.on('unexpected-response', (request: ClientRequest, response: IncomingMessage) => {
       httpStatus = response.statusCode
       request.destroy()
       response.destroy()
       ws.terminate()
     })
-    ws.on('close', (code: number, reason: Buffer) => {
-      const info: CloseInfo = {
-        code,
-        reason: reason.toString(),
-        ...(error === undefined ? {} : { error }),
-        ...(httpStatus === undefined ? {} : { httpStatus }),
-      }
-      handlers.onClose(info)
-    })
-
-    const socket: SocketLike = {
-      get bufferedAmount() {
-        return ws.bufferedAmount
-      },
-      send(data) {
-        if (ws.readyState !== OPEN) return false
-        // Frames sent in one tick go out in one write: the socket is corked at the first and uncorked
-        // on the next tick. Without it, each frame is a syscall of its own whenever the kernel buffer
-        // has room, which made 10,000 publishes in a burst cost a writev each (bench/pool.bench.ts W3).
-        // Order is kept, and nothing waits longer than the rest of the current tick.
-        if (!corked && tcp !== undefined) {
-          corked = true
-          tcp.cork()
-          process.nextTick(uncork)
-        }
-        ws.send(data)
-        return true
-      },
-      close(code, reason) {
-        ws.close(code, reason)
-      },
-      terminate() {
-        ws.terminate()
-      },
-      ping() {
-        if (ws.readyState === OPEN) ws.ping()
-      },
-    }
-    return socket
+    return adaptWs(ws, handlers, { tcp: () => tcp, httpStatus: () => httpStatus })
   }
 }
