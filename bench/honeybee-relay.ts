@@ -13,6 +13,7 @@
  */
 import type { Duplex } from 'node:stream'
 import WebSocket, { WebSocketServer } from 'ws'
+import { prng, randomHex, WORDS } from './sample-text.js'
 
 /** What the relay reports to the parent once listening. */
 export interface RelayReady {
@@ -41,55 +42,10 @@ const DISTINCT = 1024
 /** An upper bound on one REQ's `limit`, so a typo cannot start an endless send. */
 const MAX_LIMIT = 10_000_000
 
-// --- Realistic events, built deterministically (mulberry32, as in roots-ws.bench.ts). ---
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+// --- Realistic events, built deterministically (bench/sample-text.ts). ---
 
 const random = prng(0xbee)
-
-function hex(chars: number): string {
-  let s = ''
-  for (let i = 0; i < chars; i++) s += '0123456789abcdef'[Math.floor(random() * 16)]
-  return s
-}
-
-const WORDS = [
-  'nostr',
-  'relay',
-  'the',
-  'a',
-  'of',
-  'and',
-  'signed',
-  'event',
-  'key',
-  'zap',
-  'lightning',
-  'note',
-  'protocol',
-  'client',
-  'social',
-  'network',
-  'is',
-  'simple',
-  'open',
-  'café',
-  'über',
-  '日本語',
-  'привет',
-  '🎉',
-  '⚡️',
-  '"quoted"',
-]
+const hex = (chars: number): string => randomHex(random, chars)
 
 /** Prose of at least `bytes` UTF-8 bytes. */
 function prose(bytes: number): string {

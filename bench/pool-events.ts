@@ -1,3 +1,4 @@
+import { mulberry32, WORDS } from './sample-text.js'
 /**
  * Realistic-looking Nostr events for the pool suite (`pool.bench.ts`) and its relay (`pool-relay.ts`),
  * built deterministically and cheaply: kind 1 notes whose `["EVENT",<sub>,<event>]` envelope is
@@ -19,47 +20,6 @@ export interface BenchEvent {
   sig: string
 }
 
-/** A small deterministic generator (mulberry32), as in the other suites. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return (t ^ (t >>> 14)) >>> 0
-  }
-}
-
-const WORDS = [
-  'nostr',
-  'relay',
-  'the',
-  'a',
-  'of',
-  'and',
-  'signed',
-  'event',
-  'key',
-  'zap',
-  'lightning',
-  'note',
-  'protocol',
-  'client',
-  'social',
-  'network',
-  'is',
-  'simple',
-  'open',
-  'café',
-  'über',
-  '日本語',
-  'привет',
-  '🎉',
-  '⚡️',
-  '"quoted"',
-]
-
 const WORD_BYTES = WORDS.map((word) => Buffer.byteLength(word))
 
 /** `00` … `ff`: `toString(16).padStart` costs about 0.6 µs a call, too much for 100,000 events. */
@@ -72,7 +32,7 @@ const RELAYS = ['wss://relay.damus.io', 'wss://nos.lol', 'wss://relay.nostr.band
  * `created_at` values spread over a day, as a backfill's would.
  */
 export function generateEvents(count: number, seed: number): BenchEvent[] {
-  const next = prng(seed)
+  const next = mulberry32(seed)
   const unit = (): number => next() / 4294967296
   const hex = (chars: number): string => {
     let s = ''

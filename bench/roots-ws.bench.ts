@@ -22,65 +22,17 @@ import {
   getLabel,
 } from 'roots-ws'
 import { type Case, type ComparisonResult, compare } from './harness.js'
+import { prng, randomHex, WORDS as SHARED_WORDS } from './sample-text.js'
 
 export const title = 'roots-ws'
 
 // --- Realistic envelopes, built deterministically. ---
 
-/** A small deterministic generator (mulberry32), so every run measures the same bytes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const random = prng(0x5eed)
+const hex = (chars: number): string => randomHex(random, chars)
 
-function hex(chars: number): string {
-  let s = ''
-  for (let i = 0; i < chars; i++) s += '0123456789abcdef'[Math.floor(random() * 16)]
-  return s
-}
-
-const WORDS = [
-  'nostr',
-  'relay',
-  'the',
-  'a',
-  'of',
-  'and',
-  'signed',
-  'event',
-  'key',
-  'zap',
-  'lightning',
-  'note',
-  'protocol',
-  'client',
-  'censorship-resistant',
-  'social',
-  'network',
-  'is',
-  'simple',
-  'open',
-  'café',
-  'naïve',
-  'über',
-  '日本語',
-  'テスト',
-  'привет',
-  '🎉',
-  '⚡️',
-  '💜',
-  '"quoted"',
-  'tab\there',
-  'path\\to',
-]
+// The shared words, plus more that JSON must escape or encode in several bytes.
+const WORDS = [...SHARED_WORDS, 'censorship-resistant', 'naïve', 'テスト', '💜', 'tab\there', 'path\\to']
 
 /** Prose of about `bytes` UTF-8 bytes: words, punctuation, some unicode, newlines and quotes. */
 function prose(bytes: number): string {
