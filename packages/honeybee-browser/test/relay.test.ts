@@ -133,10 +133,13 @@ describe('honeybee-browser in Chromium, on a real relay', () => {
 
   it('checks health with a REQ probe whose EOSE is counted as a pong and never delivered', async () => {
     const health = { pingInterval: 200, pongTimeout: 2_000, failureThreshold: 2 }
+    const before = new Set(relay.server.connections)
     await call(page, 'open', 'probed', relay.url, { health }, { kinds: [30_999] })
     await until(page, `window.harness.summary('probed').metrics.lastPongLatency !== undefined`)
-    // Several probe rounds on a quiet connection.
-    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    // Several probe rounds on a quiet connection, counted where the relay receives them: the
+    // subscription's REQ, then a REQ and a CLOSE per probe.
+    const relaySide = [...relay.server.connections].find((c) => !before.has(c))
+    await pollUntil(() => (relaySide?.metrics().messagesReceived ?? 0) >= 1 + 2 * 3, 10_000)
     const probed = await summary('probed')
     expect(probed.status).toBe('connected')
     expect(probed.errors).toEqual([])
@@ -148,3 +151,12 @@ describe('honeybee-browser in Chromium, on a real relay', () => {
     await call(page, 'close', 'probed')
   }, 30_000)
 })
+
+/** Resolves once `condition()` holds, checking every 20 ms; fails after `timeout` ms. */
+async function pollUntil(condition: () => boolean, timeout: number): Promise<void> {
+  const deadline = Date.now() + timeout
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeout} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
