@@ -23,11 +23,12 @@
  * per-round ratio absorb most of it. As a cross-check that does not depend on how much of the machine
  * this process got, the note under the table gives each client's CPU time per message.
  */
-import { type ChildProcess, fork } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { connect, type HoneybeeError } from 'honeybee-node'
 import { encloseReq, getLabel } from 'roots-ws'
 import { filter, firstValueFrom } from 'rxjs'
 import WebSocket from 'ws'
+import { startChild, stopChild } from './child-process.js'
 import { type ComparisonResult, compare, formatDuration } from './harness.js'
 import type { RelayReady } from './honeybee-relay.js'
 
@@ -88,31 +89,11 @@ class Countdown {
 }
 
 /** Starts the relay in a child process; resolves with its port and the envelopes' sizes. */
-async function startRelay(): Promise<{ child: ChildProcess; ready: RelayReady }> {
-  const child = fork(new URL('./honeybee-relay.ts', import.meta.url), [], {
-    // The parent's flags (`--import tsx`, `--expose-gc`), but not a profiler's: profile one side at a time.
-    execArgv: process.execArgv.filter((flag) => !flag.startsWith('--cpu-prof') && !flag.startsWith('--prof')),
-    // stdout carries the results' Markdown: the relay must not write to it.
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+function startRelay(): Promise<{ child: ChildProcess; ready: RelayReady }> {
+  return startChild<RelayReady>(new URL('./honeybee-relay.ts', import.meta.url), [], {
+    what: 'the relay',
+    startTimeout: 10_000,
   })
-  const ready = await new Promise<RelayReady>((resolve, reject) => {
-    const timeout = setTimeout(() => reject(new Error('the relay did not start within 10 s')), 10_000)
-    child.once('message', (message) => {
-      clearTimeout(timeout)
-      resolve(message as RelayReady)
-    })
-    child.once('exit', (code) => reject(new Error(`the relay exited with code ${code}`)))
-  })
-  return { child, ready }
-}
-
-async function stopRelay(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  child.send('exit')
-  const timeout = setTimeout(() => child.kill(), 5_000)
-  await exited
-  clearTimeout(timeout)
 }
 
 /** Runs the comparison against a relay in a child process. */
@@ -197,6 +178,6 @@ export async function run(): Promise<ComparisonResult[]> {
     ws.close()
     return [{ ...result, note }]
   } finally {
-    await stopRelay(child)
+    await stopChild(child)
   }
 }

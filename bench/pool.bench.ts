@@ -32,7 +32,7 @@
  * Run alone: `npm run bench -- pool`. `setup()` is exported for experiments (profiling a single
  * client: `node --cpu-prof --import tsx` on a script that imports it).
  */
-import { type ChildProcess, fork } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { createPool, type Pool, type PoolMessage } from 'honeybee-node'
 import { SimplePool, useWebSocketImplementation } from 'nostr-tools/pool'
 import {
@@ -47,6 +47,7 @@ import {
 } from 'rx-nostr'
 import type { Subscription } from 'rxjs'
 import WebSocket from 'ws'
+import { startChild, stopChild } from './child-process.js'
 import { type CaseResult, type ComparisonResult, compare } from './harness.js'
 import { type BenchEvent, generateEvents } from './pool-events.js'
 import type { PoolRelayReady } from './pool-relay.js'
@@ -118,37 +119,12 @@ function openWs(url: string): Promise<WebSocket> {
   })
 }
 
-async function startRelays(): Promise<{ child: ChildProcess; ready: PoolRelayReady }> {
-  const child = fork(
+function startRelays(): Promise<{ child: ChildProcess; ready: PoolRelayReady }> {
+  return startChild<PoolRelayReady>(
     new URL('./pool-relay.ts', import.meta.url),
     [String(W2_RELAYS), String(W1_EVENTS), String(RELAY_SEED)],
-    {
-      // The parent's flags (`--import tsx`, `--expose-gc`), but not a profiler's: profile one side at a time.
-      execArgv: process.execArgv.filter(
-        (flag) => !flag.startsWith('--cpu-prof') && !flag.startsWith('--prof'),
-      ),
-      // stdout carries the results' Markdown: the relay must not write to it.
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    },
+    { what: 'the relays', startTimeout: 60_000 },
   )
-  const ready = await new Promise<PoolRelayReady>((resolve, reject) => {
-    const timeout = setTimeout(() => reject(new Error('the relays did not start within 60 s')), 60_000)
-    child.once('message', (message) => {
-      clearTimeout(timeout)
-      resolve(message as PoolRelayReady)
-    })
-    child.once('exit', (code) => reject(new Error(`the relays exited with code ${code}`)))
-  })
-  return { child, ready }
-}
-
-async function stopRelays(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  child.send('exit')
-  const timeout = setTimeout(() => child.kill(), 5_000)
-  await exited
-  clearTimeout(timeout)
 }
 
 // ── The clients, one function per workload each. ──────────────────────────────────────────────────
@@ -499,7 +475,7 @@ export async function setup(): Promise<{
     nostrTools.destroy()
     rxOne.dispose()
     rxFour.dispose()
-    await stopRelays(child)
+    await stopChild(child)
   }
   return {
     clients: {

@@ -20,10 +20,11 @@
  * difference, per connection, is what a connection costs the server. Every server runs in its own
  * fresh process.
  */
-import { type ChildProcess, fork, spawnSync } from 'node:child_process'
+import { type ChildProcess, spawnSync } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
 import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure'
 import WebSocket from 'ws'
+import { startChild, stopChild } from './child-process.js'
 import type { SuiteResult } from './harness.js'
 import type { Memory, ServerReady, ServerReply } from './responder-server.js'
 
@@ -56,24 +57,15 @@ interface Server {
 }
 
 async function startServer(mode: string, extraFlags: readonly string[] = []): Promise<Server> {
-  const child = fork(new URL('./responder-server.ts', import.meta.url), [mode], {
-    execArgv: [
-      ...process.execArgv.filter((flag) => !flag.startsWith('--cpu-prof') && !flag.startsWith('--prof')),
-      ...extraFlags,
-    ],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  })
-  const ready = await new Promise<ServerReady>((resolve, reject) => {
-    const timeout = setTimeout(
-      () => reject(new Error(`the ${mode} server did not start within 30 s`)),
-      30_000,
-    )
-    child.once('message', (message) => {
-      clearTimeout(timeout)
-      resolve(message as ServerReady)
-    })
-    child.once('exit', (code) => reject(new Error(`the ${mode} server exited with code ${code}`)))
-  })
+  const { child, ready } = await startChild<ServerReady>(
+    new URL('./responder-server.ts', import.meta.url),
+    [mode],
+    {
+      what: `the ${mode} server`,
+      startTimeout: 30_000,
+      extraFlags,
+    },
+  )
   const ask = <T extends ServerReply['type']>(
     message: string,
     reply: T,
@@ -91,13 +83,8 @@ async function startServer(mode: string, extraFlags: readonly string[] = []): Pr
   return { child, urls: ready.urls, ask }
 }
 
-async function stopServer(server: Server): Promise<void> {
-  if (server.child.exitCode !== null) return
-  const exited = new Promise<void>((resolve) => server.child.once('exit', () => resolve()))
-  server.child.send('exit')
-  const timeout = setTimeout(() => server.child.kill(), 10_000)
-  await exited
-  clearTimeout(timeout)
+function stopServer(server: Server): Promise<void> {
+  return stopChild(server.child, 10_000)
 }
 
 function open(url: string): Promise<WebSocket> {

@@ -37,14 +37,7 @@ import type { Connection, ConnectionHooks, ConnectionOptions } from './connectio
 import { canTransition } from './connection-status.js'
 import { ConnectionError, type HoneybeeError, ProtocolError, UsageError } from './errors.js'
 import { createHeartbeat, type HealthMonitor, type HealthSignal } from './heartbeat.js'
-import {
-  createMetrics,
-  type MetricsCollector,
-  type MetricsSnapshot,
-  metricsStream,
-  type ReceivedAtRecorder,
-  recordReceivedAt,
-} from './metrics.js'
+import { createMetrics, type MetricsCollector, type MetricsSnapshot, metricsStream } from './metrics.js'
 import { createTokenBucket, type RateLimiter, unlimited } from './rate-limiter.js'
 import { exponentialBackoff, type ReconnectPolicy } from './reconnect.js'
 import { createRouter } from './router.js'
@@ -344,13 +337,10 @@ class DialingConnection implements Connection {
   }
 
   #received(data: string, byteLength: number): void {
-    // One clock reading for liveness and metrics alike, when the collector can take it (the default one).
+    // One clock reading for liveness and metrics alike.
     const now = this.#scheduler.now()
     this.#lastAliveAt = now
-    const metrics = this.#metrics as MetricsCollector & Partial<ReceivedAtRecorder>
-    const recordAt = metrics[recordReceivedAt]
-    if (recordAt === undefined) metrics.recordReceived(byteLength)
-    else recordAt.call(metrics, byteLength, now, this.#scheduler)
+    this.#metrics.recordReceived(byteLength, now)
     if (byteLength > this.#config.maxMessageSize) {
       this.#report(
         new ProtocolError(

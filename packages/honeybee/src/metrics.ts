@@ -55,8 +55,13 @@ export interface MetricsSnapshot {
 export interface MetricsCollector {
   /** Counts one sent message of `bytes` bytes. O(1), allocation-free. */
   recordSent(bytes: number): void
-  /** Counts one received message of `bytes` bytes. O(1), allocation-free. */
-  recordReceived(bytes: number): void
+  /**
+   * Counts one received message of `bytes` bytes. O(1), allocation-free.
+   * @param at - when it arrived, on the collector's clock, if the caller has read it already (the
+   * connection reads it once per message for its liveness too; a reading costs about 80 ns on a VM,
+   * see BENCHMARKS.md). @default scheduler.now()
+   */
+  recordReceived(bytes: number, at?: number): void
   /** Counts one error. */
   recordError(): void
   /** Counts one reconnection. */
@@ -85,20 +90,6 @@ export interface MetricsOptions {
    * number fall back to the default. @default 5000
    */
   readonly rateWindow?: number
-}
-
-/**
- * The default collector's `recordReceived`, at a time its caller has already read from its clock.
- * Internal (the package does not export it): the connection reads the clock once per incoming message
- * for its own liveness and for the metrics, instead of twice, a reading costing about 80 ns on a VM
- * (bench/honeybee.bench.ts, see BENCHMARKS.md). The time is used only when `clock` is the collector's
- * own scheduler; otherwise the collector reads its own clock, as `recordReceived` does.
- */
-export const recordReceivedAt: unique symbol = Symbol('honeybee.recordReceivedAt')
-
-/** A collector that takes the time of a received message from its caller; see {@link recordReceivedAt}. */
-export interface ReceivedAtRecorder {
-  [recordReceivedAt](bytes: number, now: number, clock: SchedulerLike): void
 }
 
 /** Buckets per rate window: rates slide in steps of a tenth of the window (500 ms by default). */
@@ -219,8 +210,8 @@ export function createMetrics(
       counts[OUT + slotAt(counts, now)]!++
     },
 
-    recordReceived(bytes: number): void {
-      received(bytes, scheduler.now())
+    recordReceived(bytes: number, at?: number): void {
+      received(bytes, at ?? scheduler.now())
     },
 
     recordError(): void {
@@ -276,14 +267,6 @@ export function createMetrics(
       }
     },
   }
-  // Not enumerable, so a wrapper made by spreading this collector does not copy it, and the connection
-  // calls the wrapper's own recordReceived; one that inherits it (Object.create) is sent there too.
-  Object.defineProperty(collector, recordReceivedAt, {
-    value(this: MetricsCollector, bytes: number, now: number, clock: SchedulerLike): void {
-      if (this !== collector) this.recordReceived(bytes)
-      else received(bytes, clock === scheduler ? now : scheduler.now())
-    },
-  })
   return Object.freeze(collector)
 }
 
