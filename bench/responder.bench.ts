@@ -348,7 +348,7 @@ async function idle(): Promise<SuiteResult> {
       `With the minimal relay handlers of the fan-out on both: RSS ${bytes(withHandler.rss)}, ${verdict(withHandler.rss)}; JS heap ${bytes(withHandler.heapUsed)}, ${verdict(withHandler.heapUsed)}.`,
     '',
     `${feasible.toLocaleString('en')} idle connections (open, no REQ) per server, each server in a fresh child process; memory read after collecting, first with one connection open, then with all; per connection = the difference / ${(feasible - 1).toLocaleString('en')}. ` +
-      `\`serve()\` runs its defaults (ping-based health checks: one timer per connection). Open-file limit: ${limit ?? 'unknown'}` +
+      `\`serve()\` runs its defaults (ping-based health checks, one timer for all connections). Open-file limit: ${limit ?? 'unknown'}` +
       (feasible < IDLE_CONNECTIONS
         ? `, so ${feasible.toLocaleString('en')} connections, not ${IDLE_CONNECTIONS.toLocaleString('en')}.`
         : '.'),

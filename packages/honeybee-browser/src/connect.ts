@@ -69,28 +69,25 @@ function relayInfoFetcher(): ReturnType<typeof createRelayInfoFetcher> {
 export function connect(url: string, options: BrowserConnectOptions = {}): Connection {
   const { WebSocket, protocols, probe, page, pauseProbesWhenHidden, relayInfo, ...rest } = options
   const lifecycle = pageLifecycle(page === false ? {} : (page ?? globalPage()))
-  const socketFactory = withProbe(rest.socketFactory ?? nativeSocketFactory(WebSocket, protocols), probe)
-  const hooks =
-    relayInfo === true && rest.hooks?.fetchRelayInfo === undefined
-      ? { ...rest.hooks, fetchRelayInfo: relayInfoFetcher() }
-      : rest.hooks
-  const components =
-    pauseProbesWhenHidden === true
-      ? {
-          ...rest.components,
-          healthMonitor: pausedWhile(
-            rest.components?.healthMonitor ??
-              createHeartbeat(resolveConfig(rest, rest.profile).health, rest.scheduler ?? asyncScheduler),
-            lifecycle.hidden$,
-          ),
-        }
-      : rest.components
   return createConnection(url, {
     ...rest,
-    socketFactory,
+    socketFactory: withProbe(rest.socketFactory ?? nativeSocketFactory(WebSocket, protocols), probe),
     network$: rest.network$ ?? lifecycle.network$,
-    ...(hooks === undefined ? {} : { hooks }),
-    ...(components === undefined ? {} : { components }),
+    // Only what these options change replaces the caller's hooks and components.
+    ...(relayInfo === true &&
+      rest.hooks?.fetchRelayInfo === undefined && {
+        hooks: { ...rest.hooks, fetchRelayInfo: relayInfoFetcher() },
+      }),
+    ...(pauseProbesWhenHidden === true && {
+      components: {
+        ...rest.components,
+        healthMonitor: pausedWhile(
+          rest.components?.healthMonitor ??
+            createHeartbeat(resolveConfig(rest, rest.profile).health, rest.scheduler ?? asyncScheduler),
+          lifecycle.hidden$,
+        ),
+      },
+    }),
   })
 }
 

@@ -22,6 +22,7 @@ const CLOSED = 3
  * between the two are answered per NIP-01; larger ones make `ws` close the connection with 1009), and
  * consider `maxFragments` and `skipUTF8Validation: true` as {@link serve} does.
  *
+ * @throws {UsageError} `InvalidArgument` for a socket wrapped already: one socket has one responder.
  * @example
  * ```ts
  * import { fromSocket } from 'honeybee-node'

@@ -47,7 +47,7 @@ export interface ServeOptions {
   readonly maxFragments?: number
   /** Longest wait for a request's headers, in ms; slower clients (slowloris) are cut off. @default 10000 */
   readonly headersTimeout?: number
-  /** Ping-based dead-peer detection for every connection. @default DEFAULT_CONFIG.health */
+  /** Ping-based dead-peer detection for every connection, with one timer for all. @default DEFAULT_CONFIG.health */
   readonly health?: Partial<HealthConfig>
   /** permessage-deflate. @default off */
   readonly compression?: Partial<CompressionConfig>

@@ -149,6 +149,29 @@ describe('fromSocket', () => {
     client.ws.close()
     await until(() => accepted[0]?.status === 'closed', 'the responder to close')
   })
+  it('refuses to wrap a socket twice: one socket has one owner, and the first keeps it', async () => {
+    const wss = track(new WebSocketServer({ host: '127.0.0.1', port: 0 }), (s) => {
+      for (const client of s.clients) client.terminate()
+      return new Promise((resolve) => s.close(resolve))
+    })
+    await new Promise((resolve) => wss.once('listening', resolve))
+    const refusals: unknown[] = []
+    wss.on('connection', (ws) => {
+      const conn = fromSocket(ws)
+      conn.reqs$.subscribe(({ subId }) => conn.sendEOSE(subId))
+      try {
+        fromSocket(ws)
+      } catch (error) {
+        refusals.push(error)
+      }
+    })
+    const { port } = wss.address() as { port: number }
+    const client = await openClient(`ws://127.0.0.1:${port}`)
+    client.send('["REQ","a",{}]')
+    await until(() => client.messages.length === 1, 'EOSE')
+    expect(refusals).toEqual([expect.objectContaining({ name: 'UsageError', code: 'InvalidArgument' })])
+    expect(client.messages).toEqual(['["EOSE","a"]']) // once: no second owner answered too
+  })
 })
 
 describe('serve on an existing HTTP server', () => {

@@ -1,6 +1,12 @@
 /** Close-code and HTTP-status retriability tables, and the ConnectionError a finished socket becomes. */
 import { describe, expect, it } from 'vitest'
-import { CloseCode, closeError, isRetriableClose, isRetriableHttpStatus } from './close-codes.js'
+import {
+  CloseCode,
+  closeCodeName,
+  closeError,
+  isRetriableClose,
+  isRetriableHttpStatus,
+} from './close-codes.js'
 import { ConnectionError } from './errors.js'
 import type { CloseInfo } from './socket.js'
 
@@ -24,9 +30,29 @@ describe('CloseCode', () => {
       DontRetry: 4000,
     })
   })
+
+  it('names each code in messages by its key, and other codes by their range', () => {
+    for (const [name, code] of Object.entries(CloseCode)) expect(closeCodeName(code)).toBe(name)
+    expect([1004, 1015, 999, 2000, 3000, 3999, 4001, 4999, 5000].map(closeCodeName)).toEqual([
+      'unknown',
+      'unknown',
+      'unknown',
+      'unknown',
+      'registered',
+      'registered',
+      'application-defined',
+      'application-defined',
+      'unknown',
+    ])
+  })
 })
 
 describe('isRetriableClose', () => {
+  it('refuses exactly the codes the module table marks "no"', () => {
+    const refused = [1002, 1003, 1007, 1008, 1010, 4000]
+    for (let code = 999; code <= 5000; code++) expect(isRetriableClose(code)).toBe(!refused.includes(code))
+  })
+
   it.each([
     { code: CloseCode.Normal, want: true },
     { code: CloseCode.GoingAway, want: true },
@@ -100,8 +126,7 @@ describe('closeError', () => {
       opened: false,
       code: 'ConnectionFailed',
       retriable: true,
-      message:
-        'Connection failed before it opened (close code 1006 Abnormal): connect ECONNREFUSED 127.0.0.1:7777',
+      message: 'Connection failed (close code 1006 Abnormal): connect ECONNREFUSED 127.0.0.1:7777',
     },
     {
       name: 'upgrade refused with 503',
@@ -109,8 +134,7 @@ describe('closeError', () => {
       opened: false,
       code: 'ConnectionFailed',
       retriable: true,
-      message:
-        'Connection failed: the server answered the upgrade request with HTTP 503 (close code 1006 Abnormal)',
+      message: 'Connection failed (HTTP 503 to the upgrade request, close code 1006 Abnormal)',
     },
     {
       name: 'upgrade refused with 401: the HTTP status wins over the retriable 1006',
@@ -118,8 +142,7 @@ describe('closeError', () => {
       opened: false,
       code: 'ConnectionFailed',
       retriable: false,
-      message:
-        'Connection failed: the server answered the upgrade request with HTTP 401 (close code 1006 Abnormal)',
+      message: 'Connection failed (HTTP 401 to the upgrade request, close code 1006 Abnormal)',
     },
     {
       name: 'upgrade answered 429 with a non-retriable close code: the HTTP status wins',
@@ -128,7 +151,7 @@ describe('closeError', () => {
       code: 'ConnectionFailed',
       retriable: true,
       message:
-        'Connection failed: the server answered the upgrade request with HTTP 429 (close code 1008 PolicyViolation, reason "slow down")',
+        'Connection failed (HTTP 429 to the upgrade request, close code 1008 PolicyViolation, reason "slow down")',
     },
     {
       name: 'relay going away',
@@ -184,7 +207,7 @@ describe('closeError', () => {
       opened: false,
       code: 'ConnectionFailed',
       retriable: true,
-      message: 'Connection failed before it opened (close code 1015 unknown)',
+      message: 'Connection failed (close code 1015 unknown)',
     },
   ])('$name', ({ info, opened, code, retriable, message }) => {
     const error = closeError(info, opened)

@@ -72,18 +72,8 @@ export const CloseCode = {
 /** One of the named {@link CloseCode} values. */
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode]
 
-const NOT_RETRIABLE: ReadonlySet<number> = new Set([
-  CloseCode.ProtocolError,
-  CloseCode.UnsupportedData,
-  CloseCode.InvalidPayload,
-  CloseCode.PolicyViolation,
-  CloseCode.MandatoryExtension,
-  CloseCode.DontRetry,
-])
-
-const NAMES: ReadonlyMap<number, string> = new Map(
-  Object.entries(CloseCode).map(([name, code]) => [code, name]),
-)
+/** The codes after which the same connection would fail the same way again (see the module table). */
+const NOT_RETRIABLE: ReadonlySet<number> = new Set([1002, 1003, 1007, 1008, 1010, 4000])
 
 /**
  * Whether reconnecting after the peer closed with `code` may help. Not retriable: 1002, 1003, 1007,
@@ -127,7 +117,7 @@ export function isRetriableHttpStatus(status: number): boolean {
  * @example
  * ```ts
  * closeError({ code: 1006, reason: '', httpStatus: 503 }, false).message
- * // 'Connection failed: the server answered the upgrade request with HTTP 503 (close code 1006 Abnormal)'
+ * // 'Connection failed (HTTP 503 to the upgrade request, close code 1006 Abnormal)'
  * closeError({ code: 4000, reason: 'banned' }, true).retriable // false
  * ```
  */
@@ -141,22 +131,29 @@ export function closeError(info: CloseInfo, opened: boolean): ConnectionError {
   })
 }
 
-/** The human-readable name of a close code: its {@link CloseCode} key, or its range. */
-function codeName(code: number): string {
-  const name = NAMES.get(code)
-  if (name !== undefined) return name
+/**
+ * The {@link CloseCode} keys of 1000–1014, in order ('' where there is none), for messages. Spelled out
+ * rather than derived from `CloseCode`, so that a page does not carry that object; close-codes.test.ts
+ * checks that both agree.
+ */
+const NAMES =
+  'Normal GoingAway ProtocolError UnsupportedData  NoStatus Abnormal InvalidPayload PolicyViolation ' +
+  'MessageTooBig MandatoryExtension InternalError ServiceRestart TryAgainLater BadGateway'
+
+/** The human-readable name of a close code: its {@link CloseCode} key, or its range. @internal */
+export function closeCodeName(code: number): string {
+  if (code === 4000) return 'DontRetry'
+  // Split here, not at load: a module-level call would stay in bundles that never name a code.
+  const name = NAMES.split(' ')[code - 1000]
+  if (name) return name
   if (code >= 4000 && code <= 4999) return 'application-defined'
   if (code >= 3000 && code <= 3999) return 'registered'
   return 'unknown'
 }
 
 function describeClose(info: CloseInfo, opened: boolean): string {
-  const code = `close code ${info.code} ${codeName(info.code)}`
+  const http = info.httpStatus === undefined ? '' : `HTTP ${info.httpStatus} to the upgrade request, `
   const reason = info.reason === '' ? '' : `, reason "${info.reason}"`
   const detail = info.error instanceof Error && info.error.message !== '' ? `: ${info.error.message}` : ''
-  if (info.httpStatus !== undefined) {
-    return `Connection failed: the server answered the upgrade request with HTTP ${info.httpStatus} (${code}${reason})${detail}`
-  }
-  const what = opened ? 'Connection closed' : 'Connection failed before it opened'
-  return `${what} (${code}${reason})${detail}`
+  return `Connection ${opened ? 'closed' : 'failed'} (${http}close code ${info.code} ${closeCodeName(info.code)}${reason})${detail}`
 }

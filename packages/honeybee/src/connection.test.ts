@@ -10,6 +10,7 @@ import { FakeNetwork } from '../test/fake-socket.js'
 import type { PartialConfig } from './config.js'
 import { resolveConfig } from './config.js'
 import { type Connection, createConnection } from './connection.js'
+import { canTransition } from './connection-status.js'
 import type { HoneybeeError } from './errors.js'
 import { exponentialBackoff } from './reconnect.js'
 
@@ -28,7 +29,11 @@ interface Rig {
   activate(): Subscription
 }
 
-/** Runs `body` in virtual time with a connection on a fake network; jitter fixed at zero. */
+/**
+ * Runs `body` in virtual time with a connection on a fake network; jitter fixed at zero. Afterwards it
+ * checks that every status change seen was a legal move (`canTransition`), the check the connection
+ * itself leaves to these tests.
+ */
 function inVirtualTime(config: PartialConfig, body: (rig: Rig) => void): void {
   const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected))
   scheduler.run(() => {
@@ -41,6 +46,8 @@ function inVirtualTime(config: PartialConfig, body: (rig: Rig) => void): void {
       components: { reconnectPolicy: exponentialBackoff(resolved.reconnect, () => 0.5) },
     })
     const statuses: ConnectionStatus[] = []
+    /** The statuses each activate() saw, in order: every change while it was subscribed. */
+    const watches: ConnectionStatus[][] = []
     const errors: HoneybeeError[] = []
     network.defer = (fn) => scheduler.schedule(fn)
     const rig: Rig = {
@@ -53,7 +60,12 @@ function inVirtualTime(config: PartialConfig, body: (rig: Rig) => void): void {
         scheduler.schedule(fn, t - scheduler.now())
       },
       activate: () => {
-        const subscription = conn.status$.subscribe((s) => statuses.push(s))
+        const seen: ConnectionStatus[] = []
+        watches.push(seen)
+        const subscription = conn.status$.subscribe((s) => {
+          statuses.push(s)
+          seen.push(s)
+        })
         subscription.add(conn.errors$.subscribe((e) => errors.push(e)))
         subscription.add(conn.messages$.subscribe())
         return subscription
@@ -63,6 +75,10 @@ function inVirtualTime(config: PartialConfig, body: (rig: Rig) => void): void {
     // Virtual time would run forever with unlimited retries; every scenario ends by 10 minutes.
     scheduler.schedule(() => conn.close(), 600_000)
     scheduler.flush()
+    for (const seen of watches) {
+      const illegal = seen.slice(1).filter((next, i) => !canTransition(seen[i]!, next))
+      expect(illegal, `illegal move in ${seen.join(' → ')}`).toEqual([])
+    }
   })
 }
 
@@ -386,6 +402,22 @@ describe('writes', () => {
         network.last.bufferedAmount = 0
       })
       at(50, () => expect(network.last.sent).toEqual(['["HELD"]']))
+    })
+  })
+
+  it('sends held writes as soon as the socket reports it drained, not at the next look', () => {
+    inVirtualTime({ writeQueue: { highWaterMark: 1000 } }, ({ network, conn, activate, at }) => {
+      activate()
+      network.last.open()
+      network.last.bufferedAmount = 5000
+      conn.send('["HELD"]')
+      at(3, () => {
+        network.last.drain()
+        expect(network.last.sent).toEqual(['["HELD"]'])
+        // Nothing held: a drain then sends nothing, twice or otherwise.
+        network.last.drain()
+        expect(network.last.sent).toEqual(['["HELD"]'])
+      })
     })
   })
 })

@@ -38,7 +38,12 @@ export type RelayErrorCode =
   | 'unsupported'
   | 'mute'
 
-/** Base class of every honeybee error; `code` is stable and safe to switch on. */
+/**
+ * Base class of every honeybee error; `code` is stable and safe to switch on.
+ *
+ * The subclasses' fields are `declare`d and set in their constructors: the same own properties, in the
+ * same order, without class field definitions in the code a page downloads.
+ */
 export abstract class HoneybeeError extends Error {
   abstract readonly code: HoneybeeErrorCode
 }
@@ -60,11 +65,11 @@ export type ConnectionErrorCode =
  */
 export class ConnectionError extends HoneybeeError {
   override readonly name = 'ConnectionError'
-  readonly code: ConnectionErrorCode
+  declare readonly code: ConnectionErrorCode
   /** The WebSocket close code, when the connection closed with one. */
-  readonly closeCode: number | undefined
+  declare readonly closeCode: number | undefined
   /** Whether reconnecting may help (see `close-codes.ts`). */
-  readonly retriable: boolean
+  declare readonly retriable: boolean
 
   constructor(
     code: ConnectionErrorCode,
@@ -93,7 +98,7 @@ export type ProtocolErrorCode =
  */
 export class ProtocolError extends HoneybeeError {
   override readonly name = 'ProtocolError'
-  readonly code: ProtocolErrorCode
+  declare readonly code: ProtocolErrorCode
 
   constructor(code: ProtocolErrorCode, message: string, options: { cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
@@ -119,7 +124,7 @@ export type UsageErrorCode =
  */
 export class UsageError extends HoneybeeError {
   override readonly name = 'UsageError'
-  readonly code: UsageErrorCode
+  declare readonly code: UsageErrorCode
 
   constructor(code: UsageErrorCode, message: string) {
     super(message)
@@ -133,9 +138,9 @@ export type TimeoutErrorCode = 'Timeout' | 'RateLimited'
 /** An answer (an OK, an EOSE) or a rate-limit token did not arrive within its time limit. */
 export class TimeoutError extends HoneybeeError {
   override readonly name = 'TimeoutError'
-  readonly code: TimeoutErrorCode
+  declare readonly code: TimeoutErrorCode
   /** The limit that ran out, in milliseconds. */
-  readonly timeout: number
+  declare readonly timeout: number
 
   constructor(code: TimeoutErrorCode, message: string, timeout: number) {
     super(message)

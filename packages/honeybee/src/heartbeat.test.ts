@@ -2,6 +2,7 @@ import { TestScheduler } from 'rxjs/testing'
 import { describe, expect, it } from 'vitest'
 import type { HealthConfig } from './config.js'
 import { createHeartbeat } from './heartbeat.js'
+import { createSharedHeartbeat } from './shared-heartbeat.js'
 
 // Milliseconds scaled down 1000× so marbles stay short: ping after 25, pong timeout 15, 3 misses.
 const config: HealthConfig = { enabled: true, pingInterval: 25, pongTimeout: 15, failureThreshold: 3 }
@@ -19,7 +20,11 @@ function run(
   ts.run((helpers) => body(helpers, ts))
 }
 
-describe('heartbeat', () => {
+// The policy, for each implementation: a timer per watch, and one timer shared by all watches.
+describe.each([
+  ['createHeartbeat', createHeartbeat],
+  ['createSharedHeartbeat', createSharedHeartbeat],
+])('heartbeat (%s)', (_, createHeartbeat) => {
   it('pings after silence, again at once after each miss, and is unhealthy at pingInterval + pongTimeout × threshold', () => {
     run(({ expectObservable }, ts) => {
       const monitor = createHeartbeat(config, ts)

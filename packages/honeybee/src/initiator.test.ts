@@ -218,6 +218,60 @@ describe('req', () => {
     })
   })
 
+  it('drops duplicates both ways: by id before parsing while they are likely, after parsing past a run of new events', () => {
+    inVirtualTime({}, {}, ({ conn, network, at }) => {
+      const got: string[] = []
+      const errors: string[] = []
+      conn.errors$.subscribe((e) => errors.push(e.code))
+      req(conn, {}, { id: 's' }).subscribe((m) => m.type === 'event' && got.push(m.event.id))
+      const send = (text: string): void => network.last.receive(encloseSubscriptionEvent('s', text))
+      at(1, () => {
+        send(JSON.stringify(event(1)))
+        // Early on, a copy is recognised by its id and never parsed: its broken body goes unreported.
+        send('{"id":"id1","kind":"not a number"}')
+        expect(errors).toEqual([])
+        // A long run of new events (with the id last, which only parsing reads)...
+        for (let n = 2; n <= 40; n++) {
+          const { id, ...rest } = event(n)
+          send(JSON.stringify({ ...rest, id }))
+        }
+        // ...and copies are found after parsing: a broken one is reported as malformed, a sound one dropped.
+        send('{"id":"id8","kind":"not a number"}')
+        expect(errors).toEqual(['MalformedEnvelope'])
+        send(JSON.stringify(event(7)))
+        // That duplicate turned it back: the next copy is dropped unread again.
+        send('{"id":"id9","kind":"not a number"}')
+        expect(errors).toEqual(['MalformedEnvelope'])
+        expect(got).toEqual(Array.from({ length: 40 }, (_, i) => `id${i + 1}`))
+      })
+    })
+  })
+
+  it('reads an event the same however the envelope around it is written', () => {
+    inVirtualTime({}, {}, ({ conn, network, at }) => {
+      const got: string[] = []
+      const errors: string[] = []
+      conn.errors$.subscribe((e) => errors.push(e.code))
+      req(conn, {}, { id: 's' }).subscribe((m) => m.type === 'event' && got.push(m.event.id))
+      const body = (n: number): string => JSON.stringify(event(n))
+      at(1, () => {
+        for (const envelope of [
+          `["EVENT","s",${body(1)}]`,
+          `["EVENT","s",${body(2)} ]\n`,
+          `[ "EVENT", "s", ${body(3)}]`,
+          `["EVENT","s",${body(4)},"extra"]`,
+          `["EVENT","\\u0073",${body(5)}]`,
+          `["EVENT","s",${body(6)}}]`,
+          `["EVENT","s",${body(7)}`,
+          `["EVENT","s",{"id":"id8"}]`,
+        ])
+          network.last.receive(envelope)
+        expect(got).toEqual(['id1', 'id2', 'id3', 'id4', 'id5'])
+        expect(errors).toEqual(['MalformedEnvelope', 'MalformedEnvelope', 'MalformedEnvelope'])
+      })
+    })
+  })
+
   it('holds REQs beyond the relay limit in a queue and sends each when a slot frees', () => {
     inVirtualTime({ relayLimits: { maxSubscriptions: 2 } }, {}, ({ conn, network, at, reqs }) => {
       const a = req(conn, {}, { id: 'a' }).subscribe()

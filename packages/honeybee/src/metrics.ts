@@ -116,60 +116,151 @@ export function createMetrics(
   const requested = options.rateWindow
   const window =
     requested !== undefined && requested > 0 && Number.isFinite(requested) ? requested : DEFAULT_RATE_WINDOW
-  const bucketMs = window / BUCKETS_PER_WINDOW
-  // The window [now - window, now] touches at most BUCKETS_PER_WINDOW + 1 buckets.
-  const slots = BUCKETS_PER_WINDOW + 1
+  // Frozen: the methods cannot be replaced. The state is in private fields, which freezing leaves writable.
+  return Object.freeze(new Collector(scheduler, window))
+}
+
+/** The window [now - window, now] touches at most BUCKETS_PER_WINDOW + 1 buckets. */
+const SLOTS = BUCKETS_PER_WINDOW + 1
+/** Where the ring keeps the messages received, and sent, per slot. */
+const IN = SLOTS
+const OUT = 2 * SLOTS
+
+/**
+ * One connection's counters. A class, its state in fields and its methods shared on the prototype: a
+ * relay holds one per connection (a closure per method was 14 functions and their context each;
+ * bench/responder.bench.ts).
+ */
+class Collector implements MetricsCollector {
+  readonly #scheduler: SchedulerLike
+  readonly #window: number
+  readonly #bucketMs: number
   /**
-   * The ring, in one array made at the first message: at [0, slots) the absolute bucket number
+   * The ring, in one array made at the first message: at [0, SLOTS) the absolute bucket number
    * (floor(time / bucketMs)) each slot currently counts, NaN when unused; at IN + slot and OUT + slot the
-   * messages received and sent in it. One array rather than three, made when first needed: a relay
-   * holds a collector per connection, and most of its 10,000 idle connections never send a message
-   * (three typed arrays and their buffers were about 800 bytes each; bench/responder.bench.ts).
+   * messages received and sent in it. One array rather than three, made when first needed: most of a
+   * relay's 10,000 idle connections never send a message (three typed arrays and their buffers were
+   * about 800 bytes each; bench/responder.bench.ts).
    */
-  let ring: Float64Array | undefined
-  const IN = slots
-  const OUT = 2 * slots
-  const buckets = (): Float64Array => {
-    if (ring === undefined) {
-      ring = new Float64Array(3 * slots)
-      ring.fill(Number.NaN, 0, slots)
-    }
-    return ring
-  }
-
-  let messagesSent = 0
-  let messagesReceived = 0
-  let bytesSent = 0
-  let bytesReceived = 0
-  let errors = 0
-  let reconnections = 0
-  let lastMessageSentAt: number | undefined
-  let lastMessageReceivedAt: number | undefined
-  let connectedSince: number | undefined
-  let lastPongLatency: number | undefined
-
+  #ring: Float64Array | undefined
+  #messagesSent = 0
+  #messagesReceived = 0
+  #bytesSent = 0
+  #bytesReceived = 0
+  #errors = 0
+  #reconnections = 0
+  #lastMessageSentAt: number | undefined
+  #lastMessageReceivedAt: number | undefined
+  #connectedSince: number | undefined
+  #lastPongLatency: number | undefined
   // The last time slotAt was asked about, and its answer. Messages arrive in bursts that share a
   // millisecond, so most calls can skip the division and the two float modulos (fmod, slow in V8) of
   // the full path; measured in bench/honeybee.bench.ts, see BENCHMARKS.md.
-  let lastNow = Number.NaN
-  let lastId = Number.NaN
-  let lastSlot = 0
+  #lastNow = Number.NaN
+  #lastId = Number.NaN
+  #lastSlot = 0
+
+  constructor(scheduler: SchedulerLike, window: number) {
+    this.#scheduler = scheduler
+    this.#window = window
+    this.#bucketMs = window / BUCKETS_PER_WINDOW
+  }
+
+  recordSent(bytes: number): void {
+    const now = this.#scheduler.now()
+    this.#messagesSent++
+    this.#bytesSent += bytes
+    this.#lastMessageSentAt = now
+    const ring = this.#buckets()
+    ring[OUT + this.#slotAt(ring, now)]!++
+  }
+
+  recordReceived(bytes: number, at?: number): void {
+    const now = at ?? this.#scheduler.now()
+    this.#messagesReceived++
+    this.#bytesReceived += bytes
+    this.#lastMessageReceivedAt = now
+    const ring = this.#buckets()
+    ring[IN + this.#slotAt(ring, now)]!++
+  }
+
+  recordError(): void {
+    this.#errors++
+  }
+
+  recordReconnection(): void {
+    this.#reconnections++
+  }
+
+  recordPongLatency(ms: number): void {
+    this.#lastPongLatency = ms
+  }
+
+  markConnected(): void {
+    this.#connectedSince ??= this.#scheduler.now()
+  }
+
+  markDisconnected(): void {
+    this.#connectedSince = undefined
+  }
+
+  snapshot(): MetricsSnapshot {
+    const now = this.#scheduler.now()
+    const connectedSince = this.#connectedSince
+    return Object.freeze({
+      messagesSent: this.#messagesSent,
+      messagesReceived: this.#messagesReceived,
+      bytesSent: this.#bytesSent,
+      bytesReceived: this.#bytesReceived,
+      errors: this.#errors,
+      reconnections: this.#reconnections,
+      lastMessageSentAt: this.#lastMessageSentAt,
+      lastMessageReceivedAt: this.#lastMessageReceivedAt,
+      connectedSince,
+      uptime: connectedSince === undefined ? 0 : Math.max(0, now - connectedSince),
+      messagesPerSecondIn: this.#rate(IN, now),
+      messagesPerSecondOut: this.#rate(OUT, now),
+      lastPongLatency: this.#lastPongLatency,
+    })
+  }
+
+  reset(resetStartTime = false): void {
+    this.#messagesSent = 0
+    this.#messagesReceived = 0
+    this.#bytesSent = 0
+    this.#bytesReceived = 0
+    this.#errors = 0
+    this.#ring?.fill(Number.NaN, 0, SLOTS)
+    if (resetStartTime) {
+      this.#lastMessageSentAt = undefined
+      this.#lastMessageReceivedAt = undefined
+      if (this.#connectedSince !== undefined) this.#connectedSince = this.#scheduler.now()
+    }
+  }
+
+  #buckets(): Float64Array {
+    if (this.#ring === undefined) {
+      this.#ring = new Float64Array(3 * SLOTS)
+      this.#ring.fill(Number.NaN, 0, SLOTS)
+    }
+    return this.#ring
+  }
 
   /** The slot counting time `now`, emptied first if it still holds an older bucket. */
-  function slotAt(ring: Float64Array, now: number): number {
+  #slotAt(ring: Float64Array, now: number): number {
     // Same time, and the slot still counts the same bucket (reset() or a clock that went back may
     // have reused it): the answer is the last one.
-    if (now === lastNow && ring[lastSlot] === lastId) return lastSlot
-    const id = Math.floor(now / bucketMs)
-    const slot = ((id % slots) + slots) % slots
+    if (now === this.#lastNow && ring[this.#lastSlot] === this.#lastId) return this.#lastSlot
+    const id = Math.floor(now / this.#bucketMs)
+    const slot = ((id % SLOTS) + SLOTS) % SLOTS
     if (ring[slot] !== id) {
       ring[slot] = id
       ring[IN + slot] = 0
       ring[OUT + slot] = 0
     }
-    lastNow = now
-    lastId = id
-    lastSlot = slot
+    this.#lastNow = now
+    this.#lastId = id
+    this.#lastSlot = slot
     return slot
   }
 
@@ -177,97 +268,22 @@ export function createMetrics(
    * Messages per second over [now - window, now]. The oldest bucket straddles the window's start; it
    * counts in proportion to its overlap, as if its messages were spread evenly over it.
    */
-  function rate(counts: number, now: number): number {
+  #rate(counts: number, now: number): number {
+    const ring = this.#ring
     if (ring === undefined) return 0
-    const start = now - window
+    const bucketMs = this.#bucketMs
+    const start = now - this.#window
     const first = Math.floor(start / bucketMs)
     const last = Math.floor(now / bucketMs)
     let total = 0
     for (let id = first; id <= last; id++) {
-      const slot = ((id % slots) + slots) % slots
+      const slot = ((id % SLOTS) + SLOTS) % SLOTS
       if (ring[slot] !== id) continue
       const weight = id === first ? ((first + 1) * bucketMs - start) / bucketMs : 1
       total += ring[counts + slot]! * weight
     }
-    return total / (window / 1000)
+    return total / (this.#window / 1000)
   }
-
-  function received(bytes: number, now: number): void {
-    messagesReceived++
-    bytesReceived += bytes
-    lastMessageReceivedAt = now
-    const counts = buckets()
-    counts[IN + slotAt(counts, now)]!++
-  }
-
-  const collector: MetricsCollector = {
-    recordSent(bytes: number): void {
-      const now = scheduler.now()
-      messagesSent++
-      bytesSent += bytes
-      lastMessageSentAt = now
-      const counts = buckets()
-      counts[OUT + slotAt(counts, now)]!++
-    },
-
-    recordReceived(bytes: number, at?: number): void {
-      received(bytes, at ?? scheduler.now())
-    },
-
-    recordError(): void {
-      errors++
-    },
-
-    recordReconnection(): void {
-      reconnections++
-    },
-
-    recordPongLatency(ms: number): void {
-      lastPongLatency = ms
-    },
-
-    markConnected(): void {
-      connectedSince ??= scheduler.now()
-    },
-
-    markDisconnected(): void {
-      connectedSince = undefined
-    },
-
-    snapshot(): MetricsSnapshot {
-      const now = scheduler.now()
-      return Object.freeze({
-        messagesSent,
-        messagesReceived,
-        bytesSent,
-        bytesReceived,
-        errors,
-        reconnections,
-        lastMessageSentAt,
-        lastMessageReceivedAt,
-        connectedSince,
-        uptime: connectedSince === undefined ? 0 : Math.max(0, now - connectedSince),
-        messagesPerSecondIn: rate(IN, now),
-        messagesPerSecondOut: rate(OUT, now),
-        lastPongLatency,
-      })
-    },
-
-    reset(resetStartTime = false): void {
-      messagesSent = 0
-      messagesReceived = 0
-      bytesSent = 0
-      bytesReceived = 0
-      errors = 0
-      ring?.fill(Number.NaN, 0, slots)
-      if (resetStartTime) {
-        lastMessageSentAt = undefined
-        lastMessageReceivedAt = undefined
-        if (connectedSince !== undefined) connectedSince = scheduler.now()
-      }
-    },
-  }
-  return Object.freeze(collector)
 }
 
 /**

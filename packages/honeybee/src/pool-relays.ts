@@ -34,17 +34,8 @@ export interface LeaveListener {
 }
 
 interface Member extends PoolRelay {
-  readonly left: ReplaySubject<void>
-  readonly leaveListeners: Set<LeaveListener>
-}
-
-/** Tells a member's watchers that it left: `left$` first, then the `onLeave` listeners. */
-function leave(member: Member): void {
-  member.left.next()
-  const listeners = [...member.leaveListeners]
-  member.leaveListeners.clear()
-  for (const listener of listeners) listener.left()
-  member.left.complete()
+  /** Tells the relay's watchers that it left: `left$` first, then the `onLeave` listeners. */
+  leave(): void
 }
 
 /** The relays of one pool. @internal */
@@ -81,7 +72,10 @@ export class RelaySet {
 
   /** The relay at `url` (normalized here). @throws {UsageError} `RelayNotFound`, `InvalidArgument`. */
   get(url: string): PoolRelay {
-    return this.#find(url)
+    const key = normalizeRelayUrl(url)
+    const member = this.#members.get(key)
+    if (member === undefined) throw new UsageError('RelayNotFound', `${key} is not in the pool`)
+    return member
   }
 
   /** The relay at `url`, joining it first if it is new. */
@@ -91,23 +85,26 @@ export class RelaySet {
     const existing = this.#members.get(key)
     if (existing !== undefined) return existing
     const left = new ReplaySubject<void>(1)
-    const leaveListeners = new Set<LeaveListener>()
+    const listeners = new Set<LeaveListener>()
     let hasLeft = false
-    left.subscribe(() => {
-      hasLeft = true
-    })
     const member: Member = {
       url: key,
       connection: this.#connect(key),
-      left,
       left$: left.asObservable(),
-      leaveListeners,
       onLeave(listener) {
         if (hasLeft) listener.left()
-        else leaveListeners.add(listener)
+        else listeners.add(listener)
       },
       offLeave(listener) {
-        leaveListeners.delete(listener)
+        listeners.delete(listener)
+      },
+      leave() {
+        hasLeft = true
+        left.next()
+        const waiting = [...listeners]
+        listeners.clear()
+        for (const listener of waiting) listener.left()
+        left.complete()
       },
     }
     this.#members.set(key, member)
@@ -119,10 +116,10 @@ export class RelaySet {
   /** Takes the relay at `url` out: its parts end first (their CLOSEs go out), then it is closed. */
   remove(url: string): void {
     this.assertOpen('remove a relay')
-    const member = this.#find(url)
+    const member = this.get(url) as Member
     this.#members.delete(member.url)
     this.#urls = Object.freeze([...this.#members.keys()])
-    leave(member)
+    member.leave()
     member.connection.close()
   }
 
@@ -138,14 +135,7 @@ export class RelaySet {
     this.#closed.next()
     this.#closed.complete()
     this.#joined.complete()
-    for (const member of members) leave(member)
-  }
-
-  #find(url: string): Member {
-    const key = normalizeRelayUrl(url)
-    const member = this.#members.get(key)
-    if (member === undefined) throw new UsageError('RelayNotFound', `${key} is not in the pool`)
-    return member
+    for (const member of members) member.leave()
   }
 
   /** @throws {UsageError} `InvalidState` once the pool is closed. */

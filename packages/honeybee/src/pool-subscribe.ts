@@ -138,7 +138,7 @@ function boundedSeenIds(limit: number): SeenIds {
   return {
     createdAt: (id) => seen.get(id),
     add(id, createdAt) {
-      if (seen.has(id)) return
+      // Callers look the id up first (the registry does), so no second look-up here.
       seen.set(id, createdAt)
       // A Map iterates in insertion order: the first key is the oldest.
       if (seen.size > limit) seen.delete(seen.keys().next().value as string)

@@ -180,7 +180,39 @@ export interface PoolOptions {
  * ```
  */
 export function createPool(options: PoolOptions): Pool {
-  return new RelayPool(options)
+  const relays = new RelaySet(options.connect)
+  const maxSeenIds = Math.max(1, options.maxSeenIds ?? DEFAULT_MAX_SEEN_IDS)
+  const pool: Pool = {
+    statuses$: statusesOf(relays),
+    errors$: errorsOf(relays),
+    get relays() {
+      return relays.urls
+    },
+    addRelay: (url) => relays.add(url).connection,
+    removeRelay: (url) => relays.remove(url),
+    sendTo(url, envelope) {
+      relays.get(url).connection.send(envelope)
+    },
+    broadcast(envelope) {
+      relays.assertOpen('broadcast')
+      const failures: { relay: string; error: HoneybeeError }[] = []
+      for (const { url, connection } of relays.current()) {
+        try {
+          connection.send(envelope)
+        } catch (error) {
+          failures.push({ relay: url, error: asHoneybeeError(error, url) })
+        }
+      }
+      if (failures.length > 0) throw new BroadcastError(failures)
+    },
+    subscribe: (filters, subscribeOptions = {}) =>
+      subscribeAcross(relays, filters, subscribeOptions, maxSeenIds),
+    publish: (event, publishOptions = {}) => publishAcross(relays, event, publishOptions),
+    status: (url) => relays.get(url).connection.status,
+    close: () => relays.close(),
+  }
+  for (const url of options.relays ?? []) relays.add(url)
+  return pool
 }
 
 /**
@@ -190,9 +222,9 @@ export function createPool(options: PoolOptions): Pool {
  */
 export class BroadcastError extends HoneybeeError {
   override readonly name = 'BroadcastError'
-  readonly code: HoneybeeErrorCode
-  readonly failures: readonly { readonly relay: string; readonly error: HoneybeeError }[]
-  readonly errors: readonly HoneybeeError[]
+  declare readonly code: HoneybeeErrorCode
+  declare readonly failures: readonly { readonly relay: string; readonly error: HoneybeeError }[]
+  declare readonly errors: readonly HoneybeeError[]
 
   constructor(failures: readonly { readonly relay: string; readonly error: HoneybeeError }[]) {
     const first = failures[0]
@@ -202,68 +234,5 @@ export class BroadcastError extends HoneybeeError {
     this.code = first.error.code
     this.failures = Object.freeze([...failures])
     this.errors = Object.freeze(failures.map((f) => f.error))
-  }
-}
-
-class RelayPool implements Pool {
-  readonly statuses$: Observable<PoolStatuses>
-  readonly errors$: Observable<PoolError>
-  readonly #relays: RelaySet
-  readonly #maxSeenIds: number
-
-  constructor(options: PoolOptions) {
-    this.#relays = new RelaySet(options.connect)
-    this.#maxSeenIds = Math.max(1, options.maxSeenIds ?? DEFAULT_MAX_SEEN_IDS)
-    this.statuses$ = statusesOf(this.#relays)
-    this.errors$ = errorsOf(this.#relays)
-    for (const url of options.relays ?? []) this.#relays.add(url)
-  }
-
-  get relays(): readonly string[] {
-    return this.#relays.urls
-  }
-
-  addRelay(url: string): Connection {
-    return this.#relays.add(url).connection
-  }
-
-  removeRelay(url: string): void {
-    this.#relays.remove(url)
-  }
-
-  sendTo(url: string, envelope: string): void {
-    this.#relays.get(url).connection.send(envelope)
-  }
-
-  broadcast(envelope: string): void {
-    this.#relays.assertOpen('broadcast')
-    const failures: { relay: string; error: HoneybeeError }[] = []
-    for (const { url, connection } of this.#relays.current()) {
-      try {
-        connection.send(envelope)
-      } catch (error) {
-        failures.push({ relay: url, error: asHoneybeeError(error, url) })
-      }
-    }
-    if (failures.length > 0) throw new BroadcastError(failures)
-  }
-
-  subscribe(
-    filters: Filter | readonly Filter[],
-    options: PoolSubscribeOptions = {},
-  ): Observable<PoolMessage> {
-    return subscribeAcross(this.#relays, filters, options, this.#maxSeenIds)
-  }
-
-  publish(event: NostrEvent | string, options: PublishOptions = {}): Observable<PoolOkResult> {
-    return publishAcross(this.#relays, event, options)
-  }
-
-  status(url: string): ConnectionStatus {
-    return this.#relays.get(url).connection.status
-  }
-
-  close(): void {
-    this.#relays.close()
   }
 }

@@ -54,9 +54,9 @@ export function parseReply(message: string): RelayReply {
  */
 export class RelayError extends HoneybeeError {
   override readonly name = 'RelayError'
-  readonly code: ReplyPrefix
+  declare readonly code: ReplyPrefix
   /** The relay that refused. */
-  readonly relay: string
+  declare readonly relay: string
 
   constructor(code: ReplyPrefix, message: string, relay: string) {
     super(`${relay} refused: ${message}`)

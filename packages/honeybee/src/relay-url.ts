@@ -10,13 +10,13 @@
  */
 import { UsageError } from './errors.js'
 
-/** `scheme://authority` then path and query, then an optional fragment. */
-const SHAPE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^#]*)(?:#.*)?$/
-const DEFAULT_PORTS: Readonly<Record<string, string>> = { ws: '80', wss: '443' }
-/** A registered name or IPv4 address: no delimiters, no spaces. */
-const NAME_HOST = /^[^\s/?#@[\]:<>"{}|\\^`]+$/
-/** An IPv6 (or IPvFuture) literal in brackets. */
-const LITERAL_HOST = /^\[[0-9A-Za-z:.]+\]$/
+/**
+ * A `ws:` or `wss:` URL, in groups: scheme, user information (up to the authority's last `@`), host (a
+ * registered name or IPv4 address: no delimiters; or an IPv6 literal in brackets), port, then path and
+ * query; the fragment is matched and dropped. Case-insensitive, as scheme and host are.
+ */
+const SHAPE =
+  /^(wss?):\/\/([^/?#]*@)?([^/?#@[\]:<>"{}|\\^`]+|\[[\da-z:.]+\])(?::(\d*))?([/?][^#]*)?(?:#.*)?$/i
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects.
 const FORBIDDEN = /[\s\u0000-\u001f\u007f]/
 
@@ -38,42 +38,16 @@ const FORBIDDEN = /[\s\u0000-\u001f\u007f]/
 export function normalizeRelayUrl(url: string): string {
   const trimmed = url.trim()
   const match = FORBIDDEN.test(trimmed) ? null : SHAPE.exec(trimmed)
-  if (match === null) throw invalid(url, 'not an absolute URL')
-  const scheme = (match[1] ?? '').toLowerCase()
-  const authority = match[2] ?? ''
-  const pathAndQuery = match[3] ?? ''
-  const defaultPort = DEFAULT_PORTS[scheme]
-  if (defaultPort === undefined) throw invalid(url, `the scheme must be ws: or wss:, not ${scheme}:`)
-
-  // The user information, if any, is case-sensitive and kept as given.
-  const at = authority.lastIndexOf('@')
-  const userInfo = authority.slice(0, at + 1)
-  const { host, port } = splitHostPort(authority.slice(at + 1), url)
-  if (!NAME_HOST.test(host) && !LITERAL_HOST.test(host)) throw invalid(url, 'it has no valid host')
-
-  let canonicalPort = ''
-  if (port !== '') {
-    if (!/^\d+$/.test(port) || Number(port) > 65_535) throw invalid(url, `the port ${port} is not a port`)
-    const value = String(Number(port)) // '0443' is port 443
-    if (value !== defaultPort) canonicalPort = `:${value}`
-  }
+  if (match === null) throw invalid(url, 'it is not ws: or wss: with a valid host and port')
+  // The user information, if any, is case-sensitive and kept as given; so are the path and query.
+  const [, scheme = '', userInfo = '', host = '', port = '', path = ''] = match
+  if (Number(port) > 65_535) throw invalid(url, `the port ${port} is out of range`)
+  const lower = scheme.toLowerCase()
+  const value = String(Number(port)) // '0443' is port 443
+  const canonicalPort = port === '' || value === (lower === 'ws' ? '80' : '443') ? '' : `:${value}`
   // `/` and the empty path are the same request target; `/?q` is `?q`. A longer path is kept as is.
-  const rest = pathAndQuery === '/' || pathAndQuery.startsWith('/?') ? pathAndQuery.slice(1) : pathAndQuery
-  return `${scheme}://${userInfo}${host.toLowerCase()}${canonicalPort}${rest}`
-}
-
-/** Splits `host[:port]`, where the host may be a bracketed IPv6 literal; an empty port is none. */
-function splitHostPort(hostPort: string, url: string): { host: string; port: string } {
-  if (hostPort.startsWith('[')) {
-    const end = hostPort.indexOf(']')
-    const after = hostPort.slice(end + 1)
-    if (end < 0 || (after !== '' && !after.startsWith(':'))) throw invalid(url, 'its IPv6 host is malformed')
-    return { host: hostPort.slice(0, end + 1), port: after.slice(1) }
-  }
-  const colon = hostPort.lastIndexOf(':')
-  return colon < 0
-    ? { host: hostPort, port: '' }
-    : { host: hostPort.slice(0, colon), port: hostPort.slice(colon + 1) }
+  const rest = path === '/' || path.startsWith('/?') ? path.slice(1) : path
+  return `${lower}://${userInfo}${host.toLowerCase()}${canonicalPort}${rest}`
 }
 
 function invalid(url: string, why: string): UsageError {

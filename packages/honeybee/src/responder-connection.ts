@@ -125,7 +125,11 @@ export interface ResponderConnection {
 
 /** Replaceable parts (spec ADR 8), e.g. mana-ws policies or test doubles. */
 export interface ResponderComponents {
-  /** @default createHeartbeat(health) when the socket can ping, otherwise none */
+  /**
+   * @default when the socket can ping, a heartbeat with the policy of `createHeartbeat(health)` on one
+   * timer shared by every responder with the same scheduler and health config (as all the connections
+   * of one `serve()` are); otherwise none
+   */
   readonly healthMonitor?: HealthMonitor
   /** Incoming messages. @default a token bucket when `limits.rateLimit.enabled`, otherwise none */
   readonly rateLimiter?: RateLimiter

@@ -23,4 +23,19 @@ describe('responder limits', () => {
     expect(Object.isFrozen(limits.rateLimit)).toBe(true)
     expect(resolveResponderLimits()).toEqual(DEFAULT_RESPONDER_LIMITS)
   })
+  it('are returned as they are when resolved already, so that a server can share one object', () => {
+    const limits = resolveResponderLimits({ maxSubscriptions: 3 })
+    expect(resolveResponderLimits(limits)).toBe(limits)
+    expect(resolveResponderLimits(DEFAULT_RESPONDER_LIMITS)).toBe(DEFAULT_RESPONDER_LIMITS)
+    // Complete but not frozen, or frozen but incomplete: copied and completed as before.
+    const open = { ...limits, rateLimit: { ...limits.rateLimit } }
+    expect(resolveResponderLimits(open)).not.toBe(open)
+    expect(resolveResponderLimits(open)).toEqual(limits)
+    const partial = Object.freeze({ maxSubscriptions: 3, rateLimit: Object.freeze({ enabled: true }) })
+    expect(resolveResponderLimits(partial)).toEqual({
+      ...DEFAULT_RESPONDER_LIMITS,
+      maxSubscriptions: 3,
+      rateLimit: { ...DEFAULT_RESPONDER_LIMITS.rateLimit, enabled: true },
+    })
+  })
 })

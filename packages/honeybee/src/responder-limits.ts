@@ -65,18 +65,33 @@ export const DEFAULT_RESPONDER_LIMITS: ResponderLimits = Object.freeze({
   closeTimeout: DEFAULT_CONFIG.closeTimeout,
 })
 
+const LIMIT_KEYS = Object.keys(DEFAULT_RESPONDER_LIMITS) as (keyof ResponderLimits)[]
+const RATE_LIMIT_KEYS = Object.keys(DEFAULT_RESPONDER_LIMITS.rateLimit) as (keyof RateLimitConfig)[]
+
 /**
- * The defaults overlaid with `limits` (`rateLimit` field by field); a new frozen object.
+ * The defaults overlaid with `limits` (`rateLimit` field by field); a new frozen object, or `limits`
+ * itself when it is one already (frozen, with every field): a server resolves its limits once and
+ * hands them to every connection, which need not copy them again.
  * @example
  * ```ts
  * resolveResponderLimits({ rateLimit: { enabled: true } }).rateLimit // { enabled: true, messagesPerSecond: 10, burst: 30 }
  * ```
  */
 export function resolveResponderLimits(limits: PartialResponderLimits = {}): ResponderLimits {
+  if (isResolved(limits)) return limits
   const defined = Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined))
   return Object.freeze({
     ...DEFAULT_RESPONDER_LIMITS,
     ...defined,
     rateLimit: Object.freeze({ ...DEFAULT_RESPONDER_LIMITS.rateLimit, ...limits.rateLimit }),
   })
+}
+
+/** Whether `limits` is frozen and complete, as {@link resolveResponderLimits} makes them. */
+function isResolved(limits: PartialResponderLimits): limits is ResponderLimits {
+  const { rateLimit } = limits
+  if (!Object.isFrozen(limits) || rateLimit === undefined || !Object.isFrozen(rateLimit)) return false
+  for (const key of LIMIT_KEYS) if (limits[key] === undefined) return false
+  for (const key of RATE_LIMIT_KEYS) if (rateLimit[key] === undefined) return false
+  return true
 }

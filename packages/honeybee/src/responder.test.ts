@@ -3,6 +3,7 @@
  * functions and the close handshake. Its limits are in responder-protection.test.ts; real sockets are
  * in honeybee-node's serve tests.
  */
+import type { Observable } from 'rxjs'
 import { describe, expect, it } from 'vitest'
 import { FakePeer } from '../test/fake-peer.js'
 import { codes, EVENT, ID, inVirtualTime } from '../test/responder-rig.js'
@@ -242,5 +243,53 @@ describe('closing', () => {
       conn.terminate()
       conn.close()
     })
+  })
+})
+
+describe('streams made on first use', () => {
+  it('deliver what arrives after the first subscription, like a Subject; the rest is handled all the same', () => {
+    const peer = new FakePeer()
+    const conn = createResponder(peer.accept)
+    peer.receive('["REQ","early",{}]') // reqs$ not asked for yet: tracked and counted, delivered to nobody
+    peer.receive('["AUTH",{"id":"x"}]')
+    peer.receive('["WHAT"]') // answered even though errors$ was never asked for
+    const reqs: string[] = []
+    conn.reqs$.subscribe(({ subId }) => reqs.push(subId))
+    expect(conn.reqs$).toBe(conn.reqs$)
+    peer.receive('["REQ","late",{}]')
+    expect(reqs).toEqual(['late'])
+    expect([...conn.subscriptions]).toEqual(['early', 'late'])
+    expect(peer.take()).toEqual(['["NOTICE","invalid: unknown message type \\"WHAT\\""]'])
+    expect(conn.metrics()).toMatchObject({ messagesReceived: 4, errors: 1 })
+    conn.terminate()
+  })
+
+  it('first asked for after the connection ended, complete at once; status$ too, without a value', () => {
+    const peer = new FakePeer()
+    const conn = createResponder(peer.accept)
+    const reqs: string[] = []
+    conn.reqs$.subscribe({ complete: () => reqs.push('|') })
+    peer.end()
+    const seen: string[] = []
+    const streams: Record<string, Observable<unknown>> = { events$: conn.events$, status$: conn.status$ }
+    for (const [name, stream] of Object.entries(streams)) {
+      stream.subscribe({
+        next: (value) => seen.push(`${name} ${String(value)}`),
+        complete: () => seen.push(name),
+      })
+    }
+    expect(reqs).toEqual(['|'])
+    expect(seen).toEqual(['events$', 'status$'])
+  })
+
+  it('one first asked for while the connection is closing (in a status$ observer) completes with the rest', () => {
+    const peer = new FakePeer()
+    const conn = createResponder(peer.accept)
+    const completed: string[] = []
+    conn.status$.subscribe((status) => {
+      if (status === 'closed') conn.counts$.subscribe({ complete: () => completed.push('counts$') })
+    })
+    peer.end()
+    expect(completed).toEqual(['counts$'])
   })
 })

@@ -25,15 +25,7 @@ import {
   encloseSubscriptionEvent,
   RootsError,
 } from 'roots-ws'
-import {
-  asyncScheduler,
-  BehaviorSubject,
-  distinctUntilChanged,
-  type Observable,
-  type SchedulerLike,
-  Subject,
-  type Subscription,
-} from 'rxjs'
+import { asyncScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs'
 import { CloseCode, closeError } from './close-codes.js'
 import { DEFAULT_CONFIG } from './config.js'
 import { canTransition } from './connection-status.js'
@@ -44,7 +36,8 @@ import {
   type ProtocolErrorCode,
   UsageError,
 } from './errors.js'
-import { createHeartbeat, type HealthSignal } from './heartbeat.js'
+import type { HealthSignal } from './heartbeat.js'
+import { HotStream, LatestStream } from './hot-stream.js'
 import { createMetrics, type MetricsCollector, type MetricsSnapshot } from './metrics.js'
 import { createTokenBucket, type RateLimiter, unlimited } from './rate-limiter.js'
 import type {
@@ -57,7 +50,11 @@ import type {
 import { type InboundMessage, peekReplyTarget, readInbound } from './responder-inbound.js'
 import { type ResponderLimits, resolveResponderLimits } from './responder-limits.js'
 import { encloseCountResult, isSendableCloseCode, randomId, truncateUtf8 } from './responder-support.js'
-import type { CloseInfo, SocketLike } from './socket.js'
+import { sharedHeartbeat } from './shared-heartbeat.js'
+import type { CloseInfo, SocketHandlers, SocketLike } from './socket.js'
+
+/** The custom labels of a responder given none, shared. */
+const NO_LABELS: ReadonlySet<string> = new Set()
 
 /**
  * Wraps an accepted, open socket as a {@link ResponderConnection}. Environment packages bind the
@@ -72,17 +69,14 @@ export function createResponder(accept: SocketAcceptor, options: ResponderOption
   return new AcceptedConnection(accept, options)
 }
 
+/**
+ * Memory matters here: a relay holds one of these per connection, most of them idle (see the
+ * responder section of BENCHMARKS.md). So the streams are made on first use, the socket's handlers are
+ * one small object, and nothing is kept per connection that a field can replace.
+ */
 class AcceptedConnection implements ResponderConnection {
   readonly role = 'responder'
   readonly id: string
-  readonly status$: Observable<ConnectionStatus>
-  readonly errors$: Observable<HoneybeeError>
-  readonly messages$: Observable<string>
-  readonly reqs$: Observable<InboundRequest>
-  readonly closes$: Observable<string>
-  readonly events$: Observable<InboundEvent>
-  readonly auths$: Observable<InboundEvent>
-  readonly counts$: Observable<InboundRequest>
 
   readonly #limits: ResponderLimits
   readonly #scheduler: SchedulerLike
@@ -91,15 +85,17 @@ class AcceptedConnection implements ResponderConnection {
   readonly #customLabels: ReadonlySet<string>
   readonly #socket: SocketLike
   readonly #subscriptions = new Set<string>()
-  readonly #status = new BehaviorSubject<ConnectionStatus>('connected')
-  readonly #errors = new Subject<HoneybeeError>()
-  readonly #messages = new Subject<string>()
-  readonly #reqs = new Subject<InboundRequest>()
-  readonly #closes = new Subject<string>()
-  readonly #events = new Subject<InboundEvent>()
-  readonly #auths = new Subject<InboundEvent>()
-  readonly #counts = new Subject<InboundRequest>()
-  #timers: Subscription[] = []
+  readonly #status = new LatestStream<ConnectionStatus>('connected')
+  // Made when first asked for: most connections never send COUNT or AUTH, nor have their errors$ read.
+  #errors: HotStream<HoneybeeError> | undefined
+  #messages: HotStream<string> | undefined
+  #reqs: HotStream<InboundRequest> | undefined
+  #closes: HotStream<string> | undefined
+  #events: HotStream<InboundEvent> | undefined
+  #auths: HotStream<InboundEvent> | undefined
+  #counts: HotStream<InboundRequest> | undefined
+  #health: Subscription | undefined
+  #closeTimer: Subscription | undefined
   #closeInfo: CloseInfo | undefined
   #lastAliveAt: number
   #pingSentAt = 0
@@ -113,31 +109,87 @@ class AcceptedConnection implements ResponderConnection {
     this.#limiter =
       parts.rateLimiter ?? (rateLimit.enabled ? createTokenBucket(rateLimit, this.#scheduler) : unlimited)
     this.#metrics = parts.metrics ?? createMetrics(this.#scheduler)
-    this.#customLabels = new Set(options.customLabels)
-    this.status$ = this.#status.pipe(distinctUntilChanged())
-    this.errors$ = this.#errors.asObservable()
-    this.messages$ = this.#messages.asObservable()
-    this.reqs$ = this.#reqs.asObservable()
-    this.closes$ = this.#closes.asObservable()
-    this.events$ = this.#events.asObservable()
-    this.auths$ = this.#auths.asObservable()
-    this.counts$ = this.#counts.asObservable()
+    const labels = options.customLabels
+    this.#customLabels = labels === undefined || labels.length === 0 ? NO_LABELS : new Set(labels)
     this.#lastAliveAt = this.#scheduler.now()
     this.#metrics.markConnected()
-    this.#socket = accept({
-      onOpen: () => {}, // accepted sockets are open already
-      onMessage: (data, byteLength) => this.#received(data, byteLength),
-      onPong: () => this.#ponged(),
-      onClose: (info) => this.#socketClosed(info),
-    })
-    const health = { ...DEFAULT_CONFIG.health, ...options.health }
+    this.#socket = accept(new AcceptedConnection.#SocketEvents(this))
     // A responder cannot probe at the application level (it must not send REQ): ping frames or nothing.
+    // By default, one timer for the pings of every responder on the same clock with the same health config.
     const monitor =
       parts.healthMonitor ??
-      (this.#socket.ping === undefined ? undefined : createHeartbeat(health, this.#scheduler))
+      (this.#socket.ping === undefined
+        ? undefined
+        : sharedHeartbeat({ ...DEFAULT_CONFIG.health, ...options.health }, this.#scheduler))
     if (monitor !== undefined && this.#status.value === 'connected') {
-      this.#timers.push(monitor.watch(() => this.#lastAliveAt).subscribe((s) => this.#onHealth(s)))
+      this.#health = monitor.watch(() => this.#lastAliveAt).subscribe((s) => this.#onHealth(s))
     }
+  }
+
+  /** What the socket reports, for one connection: one object with a reference back, not four closures. */
+  static readonly #SocketEvents = class implements SocketHandlers {
+    readonly #conn: AcceptedConnection
+    constructor(conn: AcceptedConnection) {
+      this.#conn = conn
+    }
+    onOpen(): void {} // accepted sockets are open already
+    onMessage(data: string, byteLength: number): void {
+      this.#conn.#received(data, byteLength)
+    }
+    onPong(): void {
+      this.#conn.#ponged()
+    }
+    onClose(info: CloseInfo): void {
+      this.#conn.#socketClosed(info)
+    }
+  }
+
+  // ── streams ──────────────────────────────────────────────────────────────────────────────────
+
+  get status$(): Observable<ConnectionStatus> {
+    return this.#status
+  }
+
+  get errors$(): Observable<HoneybeeError> {
+    this.#errors ??= this.#stream()
+    return this.#errors
+  }
+
+  get messages$(): Observable<string> {
+    this.#messages ??= this.#stream()
+    return this.#messages
+  }
+
+  get reqs$(): Observable<InboundRequest> {
+    this.#reqs ??= this.#stream()
+    return this.#reqs
+  }
+
+  get closes$(): Observable<string> {
+    this.#closes ??= this.#stream()
+    return this.#closes
+  }
+
+  get events$(): Observable<InboundEvent> {
+    this.#events ??= this.#stream()
+    return this.#events
+  }
+
+  get auths$(): Observable<InboundEvent> {
+    this.#auths ??= this.#stream()
+    return this.#auths
+  }
+
+  get counts$(): Observable<InboundRequest> {
+    this.#counts ??= this.#stream()
+    return this.#counts
+  }
+
+  /** A new stream: complete already when the connection is closed, like the ones made before. */
+  #stream<T>(): HotStream<T> {
+    const stream = new HotStream<T>()
+    if (this.#status.value === 'closed') stream.end()
+    return stream
   }
 
   get status(): ConnectionStatus {
@@ -216,12 +268,10 @@ class AcceptedConnection implements ResponderConnection {
     }
     if (this.#status.value !== 'connected') return
     this.#socket.close(code, truncateUtf8(reason, 123))
-    this.#timers.push(
-      this.#scheduler.schedule(() => {
-        this.#socket.terminate()
-        this.#finish({ code: CloseCode.Abnormal, reason: '' })
-      }, this.#limits.closeTimeout),
-    )
+    this.#closeTimer = this.#scheduler.schedule(() => {
+      this.#socket.terminate()
+      this.#finish({ code: CloseCode.Abnormal, reason: '' })
+    }, this.#limits.closeTimeout)
     // Announced last: a status$ observer may call terminate(), which must find the timer to cancel.
     this.#setStatus('closing')
   }
@@ -242,23 +292,24 @@ class AcceptedConnection implements ResponderConnection {
   #finish(info: CloseInfo): void {
     if (this.#status.value === 'closed') return
     this.#closeInfo = info
-    for (const timer of this.#timers) timer.unsubscribe()
-    this.#timers = []
+    this.#health?.unsubscribe()
+    this.#closeTimer?.unsubscribe()
     this.#subscriptions.clear()
     this.#metrics.markDisconnected()
     this.#setStatus('closed')
-    for (const subject of [this.#messages, this.#reqs, this.#closes, this.#events, this.#auths, this.#counts])
-      subject.complete()
-    this.#errors.complete()
-    this.#status.complete()
+    for (const stream of [this.#messages, this.#reqs, this.#closes, this.#events, this.#auths, this.#counts])
+      stream?.end()
+    this.#errors?.end()
+    this.#status.end()
   }
 
   // ── receiving ────────────────────────────────────────────────────────────────────────────────
 
   #received(data: string, byteLength: number): void {
     if (this.#status.value !== 'connected') return
-    this.#lastAliveAt = this.#scheduler.now()
-    this.#metrics.recordReceived(byteLength)
+    const now = this.#scheduler.now()
+    this.#lastAliveAt = now
+    this.#metrics.recordReceived(byteLength, now)
     // Every message takes a token, whatever becomes of it: a flood of bad messages is still a flood.
     const allowed = this.#limiter.allow()
     const { maxMessageSize, rateLimit } = this.#limits
@@ -267,7 +318,7 @@ class AcceptedConnection implements ResponderConnection {
       this.#refuse(data, 'EnvelopeTooLarge', reason)
       return
     }
-    this.#messages.next(data)
+    this.#messages?.emit(data)
     if (this.#status.value !== 'connected') return // an observer closed the connection
     if (!allowed) {
       const reason = `rate-limited: more than ${rateLimit.messagesPerSecond} messages per second`
@@ -288,13 +339,13 @@ class AcceptedConnection implements ResponderConnection {
   #dispatch(message: InboundMessage, envelope: string): void {
     switch (message.type) {
       case 'EVENT':
-        this.#events.next(Object.freeze({ event: message.event }))
+        this.#events?.emit(Object.freeze({ event: message.event }))
         return
       case 'AUTH':
-        this.#auths.next(Object.freeze({ event: message.event }))
+        this.#auths?.emit(Object.freeze({ event: message.event }))
         return
       case 'CLOSE':
-        if (this.#subscriptions.delete(message.subId)) this.#closes.next(message.subId)
+        if (this.#subscriptions.delete(message.subId)) this.#closes?.emit(message.subId)
         return
       case 'REQ':
       case 'COUNT': {
@@ -309,7 +360,7 @@ class AcceptedConnection implements ResponderConnection {
           return
         }
         const request = Object.freeze({ subId, filters: Object.freeze(filters) })
-        if (message.type === 'COUNT') this.#counts.next(request)
+        if (message.type === 'COUNT') this.#counts?.emit(request)
         else this.#subscribe(request, envelope)
         return
       }
@@ -329,7 +380,7 @@ class AcceptedConnection implements ResponderConnection {
       return
     }
     this.#subscriptions.add(request.subId)
-    this.#reqs.next(request)
+    this.#reqs?.emit(request)
   }
 
   /**
@@ -343,7 +394,7 @@ class AcceptedConnection implements ResponderConnection {
       this.sendOK(target.eventId, false, reason)
     } else if (target?.type === 'CLOSED') {
       // A refused REQ that reused a live id ends that subscription too: CLOSED tells the peer so.
-      if (target.label === 'REQ' && this.#subscriptions.delete(target.subId)) this.#closes.next(target.subId)
+      if (target.label === 'REQ' && this.#subscriptions.delete(target.subId)) this.#closes?.emit(target.subId)
       this.sendClosed(target.subId, reason)
     } else {
       this.sendNotice(reason)
@@ -381,11 +432,11 @@ class AcceptedConnection implements ResponderConnection {
     // A bug in this file, not in the caller's code or the peer's behaviour.
     if (!canTransition(current, next))
       throw new Error(`honeybee: illegal status transition ${current} → ${next}`)
-    this.#status.next(next)
+    this.#status.emit(next)
   }
 
   #report(error: HoneybeeError): void {
     this.#metrics.recordError()
-    this.#errors.next(error)
+    this.#errors?.emit(error)
   }
 }

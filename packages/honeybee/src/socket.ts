@@ -29,6 +29,12 @@ export interface SocketHandlers {
   onMessage(data: string, byteLength: number): void
   /** A pong frame (or the environment's equivalent of one) arrived. */
   onPong(): void
+  /**
+   * The socket has written out what was buffered. Where the environment says so (Node's TCP `drain`),
+   * writes held back for back pressure go out at once; without it, the connection looks again every
+   * few milliseconds. Optional: only a side that holds writes back listens.
+   */
+  onDrain?(): void
   /** The socket is finished, exactly once. */
   onClose(info: CloseInfo): void
 }

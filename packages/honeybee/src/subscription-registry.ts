@@ -37,7 +37,7 @@ export interface SubscriptionInfo {
 export interface SeenIds {
   /** The `created_at` of `id` if it was delivered, else `undefined`. */
   createdAt(id: string): number | undefined
-  /** Records a delivered event. */
+  /** Records a delivered event, whose id `createdAt` was asked about first. */
   add(id: string, createdAt: number): unknown
 }
 
@@ -98,6 +98,8 @@ interface Entry {
   prunedAt: number
   lastEventAt: number
   eoseTimer: Subscription | undefined
+  /** New events in a row since the last duplicate: past {@link PARSE_FIRST_AFTER}, parse first. */
+  newInARow: number
 }
 
 /** Creates an empty registry. */
@@ -203,6 +205,7 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
         prunedAt: 0,
         lastEventAt: scheduler.now(),
         eoseTimer: undefined,
+        newInARow: 0,
       }
       entries.set(request.id, entry)
       if (openCount() < maxSubscriptions) open(entry)
@@ -234,36 +237,36 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
     },
 
     handleEvent(envelope) {
-      const peeked = quickPeek(envelope) ?? peekSubscriptionEvent(envelope)
-      if (peeked === undefined) {
+      const head = quickHead(envelope)
+      const peeked = head === undefined ? peekSubscriptionEvent(envelope) : undefined
+      const subId = head?.subId ?? peeked?.subId
+      if (subId === undefined) {
         context.report(new ProtocolError('MalformedEnvelope', 'dropped an EVENT without a subscription id'))
         return
       }
-      const entry = entries.get(peeked.subId)
+      const entry = entries.get(subId)
       if (entry === undefined) return // a late event for a subscription already closed
-      const { eventId } = peeked
       // Any event, even a duplicate, shows the backfill is still flowing: it holds off the EOSE timeout.
       entry.lastEventAt = scheduler.now()
-      // Duplicates are dropped before anything parses them. With a shared map (the pool's), it alone
-      // holds the ids: one map look-up per event instead of two.
-      const { seen } = entry.request
-      if (eventId !== undefined) {
-        if (seen === undefined) {
-          if (entry.delivered.has(eventId)) return
-        } else {
-          const seenAt = seen.createdAt(eventId)
-          if (seenAt !== undefined) {
-            // This relay has it too: that counts for resuming this relay's subscription (its `since`).
-            if (seenAt > entry.newest) entry.newest = seenAt
-            return
-          }
-        }
+      // While duplicates are likely (several relays sending one backfill, a resubscription's overlap),
+      // the id is read first and a duplicate is dropped before anything parses it. After a run of new
+      // events, parsing first is cheaper: the parsed id is hashed once, for the look-up and the insertion.
+      let checkedId: string | undefined
+      if (entry.newInARow < PARSE_FIRST_AFTER || head === undefined) {
+        checkedId = head === undefined ? peeked?.eventId : quickId(envelope, head.eventStart)
+        if (checkedId !== undefined && isDuplicate(entry, checkedId)) return
       }
-      const event = parseEvent(envelope)
+      const event = (head !== undefined && parseEventAt(envelope, head.eventStart)) || parseEvent(envelope)
       if (event === undefined) {
-        context.report(new ProtocolError('MalformedEnvelope', `dropped a malformed event on ${peeked.subId}`))
+        context.report(new ProtocolError('MalformedEnvelope', `dropped a malformed event on ${subId}`))
         return
       }
+      if (event.id !== checkedId && isDuplicate(entry, event.id)) {
+        entry.newInARow = 0
+        return
+      }
+      entry.newInARow++
+      const { seen } = entry.request
       if (seen === undefined) entry.delivered.set(event.id, event.created_at)
       else seen.add(event.id, event.created_at)
       if (event.created_at > entry.newest) entry.newest = event.created_at
@@ -293,32 +296,56 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
   }
 }
 
+/**
+ * Whether `id` was delivered already: on this subscription, or on any sharing its set. A copy from
+ * another relay counts for resuming this relay's subscription (its `since`) all the same.
+ */
+function isDuplicate(entry: Entry, id: string): boolean {
+  const { seen } = entry.request
+  if (seen === undefined) return entry.delivered.has(id)
+  const seenAt = seen.createdAt(id)
+  if (seenAt === undefined) return false
+  if (seenAt > entry.newest) entry.newest = seenAt
+  return true
+}
+
+/** New events in a row after which a subscription parses before looking the id up. */
+const PARSE_FIRST_AFTER = 16
+
 /** `["EVENT","` */
 const EVENT_HEAD = '["EVENT","'
-/** What follows the subscription id when the event's first field is its id: `,{"id":"` */
-const ID_HEAD = '",{"id":"'
-/** Longest id read by {@link quickPeek}; a real one has 64 characters. */
+/** What starts an event whose first field is its id: `{"id":"` */
+const ID_HEAD = '{"id":"'
+/** Longest id read by {@link quickId}; a real one has 64 characters. */
 const MAX_QUICK_ID = 128
 
 /**
- * The subscription id and event id of `["EVENT","<subId>",{"id":"<id>",…` written compactly, with no
- * escape or control character in either string: how relays send nearly every event. `undefined` for
- * anything else, which roots-ws `peekSubscriptionEvent` then reads in general; for what it accepts, the
- * answer is the one `peekSubscriptionEvent` gives (both stop at the id, and neither validates the
- * rest). Two `indexOf` and a loop over the two ids, where the general reader runs its JSON scanner
- * (a regex per string) and decodes each: the subscription id and event id of every envelope are read
- * this way, duplicates included (bench/pool.bench.ts W1, W2).
+ * The subscription id of `["EVENT","<subId>",{…` written compactly, with no escape or control character
+ * in the id, and where the event starts: how relays send nearly every event. `undefined` for anything
+ * else, which roots-ws `peekSubscriptionEvent` then reads in general (a scanner with a regex per string,
+ * and a decoder): an `indexOf` instead, for every envelope (bench/pool.bench.ts W1, W2).
  */
-function quickPeek(envelope: string): { subId: string; eventId: string } | undefined {
+function quickHead(envelope: string): { subId: string; eventStart: number } | undefined {
   if (!envelope.startsWith(EVENT_HEAD)) return undefined
   const subStart = EVENT_HEAD.length
   const subEnd = envelope.indexOf('"', subStart)
-  if (subEnd === -1 || !plain(envelope, subStart, subEnd) || !envelope.startsWith(ID_HEAD, subEnd))
+  const eventStart = subEnd + 2
+  if (subEnd === -1 || !plain(envelope, subStart, subEnd) || !envelope.startsWith(',{', subEnd + 1))
     return undefined
-  const idStart = subEnd + ID_HEAD.length
+  return { subId: envelope.slice(subStart, subEnd), eventStart }
+}
+
+/**
+ * The id of the event at `eventStart` when its first field is the id, written compactly with no escape
+ * or control character; else `undefined`. For what it accepts, the answer is the one roots-ws
+ * `peekSubscriptionEvent` gives (both stop at the id, and neither validates the rest).
+ */
+function quickId(envelope: string, eventStart: number): string | undefined {
+  if (!envelope.startsWith(ID_HEAD, eventStart)) return undefined
+  const idStart = eventStart + ID_HEAD.length
   const idEnd = envelope.indexOf('"', idStart)
   if (idEnd === -1 || idEnd - idStart > MAX_QUICK_ID || !plain(envelope, idStart, idEnd)) return undefined
-  return { subId: envelope.slice(subStart, subEnd), eventId: envelope.slice(idStart, idEnd) }
+  return envelope.slice(idStart, idEnd)
 }
 
 /** Whether `text[start, end)` has no backslash and no control character: a JSON string's content as is. */
@@ -344,6 +371,21 @@ function safely<T>(read: () => T, context: RegistryContext): T | undefined {
   }
 }
 
+/**
+ * The event of `["EVENT","<subId>",<event>]` when the envelope ends right after it, parsed alone: the
+ * array and its two strings around it are not built (about a fifth of the parse of a 1 KB envelope).
+ * Given the head {@link quickHead} checked, the envelope is valid JSON exactly when the event is. Else
+ * `undefined`, and {@link parseEvent} decides.
+ */
+function parseEventAt(envelope: string, eventStart: number): NostrEvent | undefined {
+  if (envelope.charCodeAt(envelope.length - 1) !== CLOSE_BRACKET) return undefined
+  try {
+    return asEvent(JSON.parse(envelope.slice(eventStart, -1)))
+  } catch {
+    return undefined
+  }
+}
+
 /** Parses the event of `["EVENT",<subId>,<event>]` in one native pass and checks its shape. */
 function parseEvent(envelope: string): NostrEvent | undefined {
   let parsed: unknown
@@ -352,7 +394,14 @@ function parseEvent(envelope: string): NostrEvent | undefined {
   } catch {
     return undefined
   }
-  const event = Array.isArray(parsed) ? (parsed[2] as Partial<NostrEvent> | null | undefined) : undefined
+  return Array.isArray(parsed) ? asEvent(parsed[2]) : undefined
+}
+
+const CLOSE_BRACKET = 93
+
+/** `value` if it has the shape of a Nostr event, else `undefined`. */
+function asEvent(value: unknown): NostrEvent | undefined {
+  const event = value as Partial<NostrEvent> | null | undefined
   if (
     typeof event !== 'object' ||
     event === null ||

@@ -47,6 +47,11 @@ export class FakeSocket implements SocketLike {
   pong(): void {
     this.handlers.onPong()
   }
+  /** Everything buffered was written out. */
+  drain(): void {
+    this.bufferedAmount = 0
+    this.handlers.onDrain?.()
+  }
   end(info: CloseInfo = { code: 1006, reason: '' }): void {
     this.state = 'closed'
     this.handlers.onClose(info)

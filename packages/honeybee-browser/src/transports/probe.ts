@@ -49,7 +49,7 @@ export function withProbe(factory: SocketFactory, options: ProbeOptions = {}): S
     /** Set by the first probe: until then no message is inspected, so a connection never probed pays nothing. */
     let probed = false
     const inner: SocketLike = factory(url, {
-      onOpen: () => handlers.onOpen(),
+      ...handlers,
       onMessage: (data, byteLength) => {
         const reply = probed ? probeReply(data, id) : undefined
         if (reply === undefined) {
@@ -60,8 +60,6 @@ export function withProbe(factory: SocketFactory, options: ProbeOptions = {}): S
         if (reply === 'EOSE') inner.send(close)
         handlers.onPong()
       },
-      onPong: () => handlers.onPong(),
-      onClose: (info) => handlers.onClose(info),
     })
     if (inner.ping !== undefined) return inner
     return {
