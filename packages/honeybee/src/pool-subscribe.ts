@@ -138,10 +138,13 @@ function boundedSeenIds(limit: number): SeenIds {
   return {
     createdAt: (id) => seen.get(id),
     add(id, createdAt) {
-      // Callers look the id up first (the registry does), so no second look-up here.
+      // One look-up: `set`, then the size says whether the id was new.
+      const size = seen.size
       seen.set(id, createdAt)
+      if (seen.size === size) return false
       // A Map iterates in insertion order: the first key is the oldest.
       if (seen.size > limit) seen.delete(seen.keys().next().value as string)
+      return true
     },
   }
 }

@@ -37,8 +37,11 @@ export interface SubscriptionInfo {
 export interface SeenIds {
   /** The `created_at` of `id` if it was delivered, else `undefined`. */
   createdAt(id: string): number | undefined
-  /** Records a delivered event, whose id `createdAt` was asked about first. */
-  add(id: string, createdAt: number): unknown
+  /**
+   * Records a delivered event; `false` if its id was there already (a copy of the same event: its
+   * `created_at` may replace the one recorded, which is the same for a genuine copy).
+   */
+  add(id: string, createdAt: number): boolean
 }
 
 /** What a new subscription is made of. */
@@ -261,15 +264,12 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
         context.report(new ProtocolError('MalformedEnvelope', `dropped a malformed event on ${subId}`))
         return
       }
-      if (event.id !== checkedId && isDuplicate(entry, event.id)) {
+      // Recording it tells whether it was new: one look-up for the check and the insertion together.
+      if (!record(entry, event)) {
         entry.newInARow = 0
         return
       }
       entry.newInARow++
-      const { seen } = entry.request
-      if (seen === undefined) entry.delivered.set(event.id, event.created_at)
-      else seen.add(event.id, event.created_at)
-      if (event.created_at > entry.newest) entry.newest = event.created_at
       if (entry.eosed && entry.delivered.size > 2 * entry.prunedAt + 1024) prune(entry)
       entry.request.deliver({ type: 'event', subId: entry.request.id, event })
     },
@@ -294,6 +294,22 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
       entry.request.deliver({ type: 'closed', subId: closed.subId, reply: parseReply(closed.message) })
     },
   }
+}
+
+/**
+ * Records `event` as delivered, unless it was already (on this subscription, or on any sharing its
+ * set); `false` then. A copy another relay sent first counts for resuming this relay's subscription.
+ */
+function record(entry: Entry, event: NostrEvent): boolean {
+  const { seen } = entry.request
+  let added: boolean
+  if (seen === undefined) {
+    const size = entry.delivered.size
+    entry.delivered.set(event.id, event.created_at)
+    added = entry.delivered.size > size
+  } else added = seen.add(event.id, event.created_at)
+  if (event.created_at > entry.newest) entry.newest = event.created_at
+  return added
 }
 
 /**
