@@ -12,6 +12,7 @@ const CORE = [
   'DEFAULT_CONFIG',
   'DEFAULT_MAX_SEEN_IDS',
   'DEFAULT_RESPONDER_LIMITS',
+  'FRAME_HEAD_LENGTH',
   'HoneybeeError',
   'PROFILES',
   'ProtocolError',

@@ -3,7 +3,7 @@
  * dialled (ws-socket.ts) and the one it accepted (from-socket.ts).
  */
 import type { Duplex } from 'node:stream'
-import { type CloseInfo, type SocketHandlers, type SocketLike, UsageError } from 'honeybee'
+import { type CloseInfo, FRAME_HEAD_LENGTH, type SocketHandlers, type SocketLike, UsageError } from 'honeybee'
 import type { RawData, WebSocket } from 'ws'
 
 const OPEN = 1
@@ -93,8 +93,15 @@ class WsAdapter implements SocketLike {
 
   onMessage(data: RawData): void {
     const bytes = toBuffer(data)
+    // A copy of an event already delivered, recognised from its first bytes, is not decoded.
+    const handlers = this.#handlers
+    if (
+      handlers.skipsFrames?.() === true &&
+      handlers.skipFrame?.(bytes.toString('latin1', 0, FRAME_HEAD_LENGTH), bytes.length) === true
+    )
+      return
     // Nostr is text; a binary frame is read as text too, and roots-ws judges what it says.
-    this.#handlers.onMessage(bytes.toString('utf8'), bytes.length)
+    handlers.onMessage(bytes.toString('utf8'), bytes.length)
   }
 
   onPong(): void {

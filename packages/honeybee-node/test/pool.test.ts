@@ -9,7 +9,7 @@ import {
   peekEventId,
 } from 'roots-ws'
 import { filter, firstValueFrom, type Observable, takeWhile, timeout, toArray } from 'rxjs'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createPool, type NostrEvent, type PoolMessage } from '../src/index.js'
 import { RelayServer } from './helpers/relay-server.js'
 import { disposeAfterEach } from './helpers/wait.js'
@@ -80,6 +80,34 @@ describe('createPool (honeybee-node) on real sockets', () => {
       pool.statuses$.pipe(filter((record) => Object.values(record).every((s) => s === 'connected'))),
     )
     expect(Object.keys(statuses)).toEqual(relays.map((r) => r.url))
+  })
+
+  it('drops copies from other relays without decoding their frames', async () => {
+    const stored = Array.from({ length: 200 }, (_, n) => ({
+      ...event(n),
+      id: n.toString(16).padStart(64, '0'),
+    }))
+    const accepted = { ok: true, message: '' }
+    const relays = [await relay(stored, accepted), await relay(stored, accepted)]
+    const pool = track(createPool({ relays: relays.map((r) => r.url) }), (p) => p.close())
+    // Counts the EVENT frames decoded to text in this process (the relays here only send them).
+    const originalToString = Buffer.prototype.toString
+    let decoded = 0
+    const spy = vi.spyOn(Buffer.prototype, 'toString').mockImplementation(function (this: Buffer, ...args) {
+      if (args[0] === 'utf8' && this.length > 100 && this.toString('latin1', 0, 8) === '["EVENT"') decoded++
+      return originalToString.apply(this, args as Parameters<Buffer['toString']>)
+    })
+    try {
+      const messages = await untilEoseAll(pool.subscribe({ kinds: [1] }, { id: 'feed' }))
+      const ids = messages.flatMap((m) => (m.type === 'event' ? [m.event.id] : []))
+      expect(new Set(ids).size).toBe(200)
+      expect(ids).toHaveLength(200)
+    } finally {
+      spy.mockRestore()
+    }
+    // 400 frames arrived; the copies among them were recognised from their first bytes.
+    expect(decoded).toBeGreaterThanOrEqual(200)
+    expect(decoded).toBeLessThan(250)
   })
 
   it('publishes to every relay: one verdict per relay, then completes', async () => {

@@ -67,6 +67,14 @@ export interface Connection extends Router {
    */
   onReconnect(hook: () => void): () => void
   /**
+   * Lets the layer above drop incoming frames before they are decoded, judging by their start: the
+   * subscription registry drops copies of events it already delivered this way. Asked only where the
+   * environment hands frames over as bytes (honeybee-node), and only while nothing else watches them:
+   * not while `messages$` has a subscriber, nor `events$` more than one (the registry's own). One
+   * filter at a time; returns the function that removes it.
+   */
+  setFrameFilter(filter: FrameFilter): () => void
+  /**
    * Puts an error on `errors$` and counts it. For layers built on the connection (initiator functions,
    * the pool) that find bad input from the peer inside an envelope the router could route.
    */
@@ -74,6 +82,20 @@ export interface Connection extends Router {
   /** Closes gracefully (bounded by `closeTimeout`), completes every stream. Idempotent. */
   close(): void
 }
+
+/** What {@link Connection.setFrameFilter} takes. */
+export interface FrameFilter {
+  /** Whether to look at frames now at all; asked for every frame, so it must be cheap. */
+  active(): boolean
+  /**
+   * Whether to drop the frame: `head` is its first bytes, at most {@link FRAME_HEAD_LENGTH}, read as
+   * Latin-1 (one character per byte: its ASCII reads as itself, anything else not as the frame means).
+   */
+  drop(head: string): boolean
+}
+
+/** The most characters of a frame a {@link FrameFilter} is shown: enough for an EVENT's subscription id and event id. */
+export const FRAME_HEAD_LENGTH = 192
 
 /**
  * The components a connection is built from, each behind an interface so that mana-ws (or a test)

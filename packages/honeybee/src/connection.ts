@@ -32,7 +32,7 @@ import {
 } from 'rxjs'
 import { closeError } from './close-codes.js'
 import { type ConnectionConfig, resolveConfig } from './config.js'
-import type { Connection, ConnectionHooks, ConnectionOptions } from './connection-api.js'
+import type { Connection, ConnectionHooks, ConnectionOptions, FrameFilter } from './connection-api.js'
 import { ConnectionError, type HoneybeeError, ProtocolError, UsageError } from './errors.js'
 import { createHeartbeat, type HealthMonitor, type HealthSignal } from './heartbeat.js'
 import { createMetrics, type MetricsCollector, type MetricsSnapshot, metricsStream } from './metrics.js'
@@ -42,11 +42,13 @@ import { createRouter } from './router.js'
 import type { CloseInfo, SocketFactory, SocketHandlers, SocketLike } from './socket.js'
 import { createWriteQueue, type WriteQueue } from './write-queue.js'
 
-export type {
-  Connection,
-  ConnectionComponents,
-  ConnectionHooks,
-  ConnectionOptions,
+export {
+  type Connection,
+  type ConnectionComponents,
+  type ConnectionHooks,
+  type ConnectionOptions,
+  FRAME_HEAD_LENGTH,
+  type FrameFilter,
 } from './connection-api.js'
 
 /**
@@ -114,6 +116,10 @@ class DialingConnection implements Connection {
   /** Envelopes sent by reconnect hooks skip the queue. */
   #restoring = false
   #lastAliveAt = 0
+  /** Subscribers of `messages$` itself (the router's own subscription is not one). */
+  #watchers = 0
+  #eventWatchers: () => number
+  #frameFilter: FrameFilter | undefined
   #pingSentAt = 0
   /** Timers that belong to the current socket or backoff; cancelled together. */
   #timers: Subscription[] = []
@@ -163,14 +169,25 @@ class DialingConnection implements Connection {
 
     // No distinctUntilChanged needed: #setState never emits the status it is in.
     this.status$ = activating(this.#status)
-    this.messages$ = activating(this.#messages)
+    const frames$ = activating(this.#messages)
+    // Counted, so that frames are dropped unread (setFrameFilter) only while nobody watches them here.
+    this.messages$ = new Observable<string>((subscriber) => {
+      this.#watchers++
+      const subscription = frames$.subscribe(subscriber)
+      return () => {
+        this.#watchers--
+        subscription.unsubscribe()
+      }
+    })
     this.errors$ = activating(this.#errors)
     this.metrics$ = activating(metricsStream(this.#metrics, config.metricsInterval, this.#scheduler))
     // events$, eose$, ok$, notice$, closed$, auth$ and label$.
-    Object.assign(
-      this,
-      createRouter(this.messages$, { customLabels: config.customLabels, report: (e) => this.#report(e) }),
-    )
+    const { subscriberCount, ...streams } = createRouter(frames$, {
+      customLabels: config.customLabels,
+      report: (e) => this.#report(e),
+    })
+    Object.assign(this, streams)
+    this.#eventWatchers = () => subscriberCount('EVENT')
   }
 
   get status(): ConnectionStatus {
@@ -187,6 +204,13 @@ class DialingConnection implements Connection {
 
   report(error: HoneybeeError): void {
     this.#report(error)
+  }
+
+  setFrameFilter(filter: FrameFilter): () => void {
+    this.#frameFilter = filter
+    return () => {
+      if (this.#frameFilter === filter) this.#frameFilter = undefined
+    }
   }
 
   onReconnect(hook: () => void): () => void {
@@ -290,6 +314,8 @@ class DialingConnection implements Connection {
     const handlers: SocketHandlers = {
       onOpen: () => generation === this.#generation && this.#opened(),
       onMessage: (data, byteLength) => generation === this.#generation && this.#received(data, byteLength),
+      skipsFrames: () => generation === this.#generation && this.#skipsFrames(),
+      skipFrame: (head, byteLength) => generation === this.#generation && this.#skipped(head, byteLength),
       onPong: () => generation === this.#generation && this.#ponged(),
       // Held writes go out now rather than at the next back-pressure look (bench/pool.bench.ts W3).
       onDrain: () => generation === this.#generation && this.#flushTimer !== undefined && this.#flush(false),
@@ -345,6 +371,22 @@ class DialingConnection implements Connection {
       return
     }
     this.#messages.next(data)
+  }
+
+  /** Whether the frame filter wants frames: it is set and active, and nothing else watches them. */
+  #skipsFrames(): boolean {
+    const filter = this.#frameFilter
+    return filter !== undefined && filter.active() && this.#watchers === 0 && this.#eventWatchers() <= 1
+  }
+
+  /** Whether the frame filter dropped a frame unread; counted and proving liveness like any message. */
+  #skipped(head: string, byteLength: number): boolean {
+    const filter = this.#frameFilter
+    if (filter === undefined || byteLength > this.#config.maxMessageSize || !filter.drop(head)) return false
+    const now = this.#scheduler.now()
+    this.#lastAliveAt = now
+    this.#metrics.recordReceived(byteLength, now)
+    return true
   }
 
   #ponged(): void {

@@ -26,6 +26,8 @@ export {
   type ConnectionHooks,
   type ConnectionOptions,
   createConnection,
+  FRAME_HEAD_LENGTH,
+  type FrameFilter,
 } from './connection.js'
 export { canTransition } from './connection-status.js'
 export {

@@ -247,6 +247,75 @@ describe('req', () => {
     })
   })
 
+  describe('copies dropped from their first bytes, undecoded', () => {
+    const envelope = (n: number, subId = 's'): string =>
+      encloseSubscriptionEvent(subId, JSON.stringify(event(n)))
+
+    it('skips a copy without decoding it, yet counts it and takes it as a sign of life', () => {
+      inVirtualTime({}, {}, ({ conn, network, at }) => {
+        const got: string[] = []
+        req(conn, {}, { id: 's' }).subscribe((m) => m.type === 'event' && got.push(m.event.id))
+        at(1, () => {
+          network.last.receiveBytes(envelope(1))
+          network.last.receiveBytes(envelope(1))
+          network.last.receiveBytes(envelope(2))
+          expect(network.last.decoded).toBe(2)
+          expect(got).toEqual(['id1', 'id2'])
+          expect(conn.metrics().messagesReceived).toBe(3)
+        })
+      })
+    })
+
+    it('decodes every frame while messages$ or a second events$ subscriber watches', () => {
+      inVirtualTime({}, {}, ({ conn, network, at }) => {
+        const got: string[] = []
+        req(conn, {}, { id: 's' }).subscribe((m) => m.type === 'event' && got.push(m.event.id))
+        at(1, () => {
+          network.last.receiveBytes(envelope(1))
+          const seen: string[] = []
+          const watching = conn.messages$.subscribe((m) => seen.push(m))
+          network.last.receiveBytes(envelope(1))
+          watching.unsubscribe()
+          const alsoWatching = conn.events$.subscribe((m) => seen.push(m))
+          network.last.receiveBytes(envelope(1))
+          alsoWatching.unsubscribe()
+          network.last.receiveBytes(envelope(1))
+          expect(network.last.decoded).toBe(3)
+          expect(seen).toEqual([envelope(1), envelope(1)])
+          expect(got).toEqual(['id1'])
+        })
+      })
+    })
+
+    it('decodes copies after a run of new events, and frames whose first bytes do not reach the id', () => {
+      inVirtualTime({}, {}, ({ conn, network, at }) => {
+        const got: string[] = []
+        const long = 'L'.repeat(64)
+        req(conn, {}, { id: 's' }).subscribe((m) => m.type === 'event' && got.push(m.event.id))
+        req(conn, {}, { id: long }).subscribe((m) => m.type === 'event' && got.push(m.event.id))
+        req(conn, {}, { id: 'é' }).subscribe((m) => m.type === 'event' && got.push(m.event.id))
+        at(1, () => {
+          for (let n = 1; n <= 20; n++) network.last.receiveBytes(envelope(n))
+          network.last.receiveBytes(envelope(3)) // parsed first now: decoded, then dropped
+          expect(network.last.decoded).toBe(21)
+          // An id of 120 characters after a 64-character subscription id ends past the first 192.
+          const longId = { ...event(99), id: 'x'.repeat(120) }
+          network.last.receiveBytes(encloseSubscriptionEvent(long, JSON.stringify(longId)))
+          network.last.receiveBytes(encloseSubscriptionEvent(long, JSON.stringify(longId)))
+          // A subscription id that is not ASCII is never read from bytes.
+          network.last.receiveBytes(envelope(50, 'é'))
+          network.last.receiveBytes(envelope(50, 'é'))
+          expect(network.last.decoded).toBe(25)
+          expect(got).toEqual([
+            ...Array.from({ length: 20 }, (_, i) => `id${i + 1}`),
+            'x'.repeat(120),
+            'id50',
+          ])
+        })
+      })
+    })
+  })
+
   it('reads an event the same however the envelope around it is written', () => {
     inVirtualTime({}, {}, ({ conn, network, at }) => {
       const got: string[] = []

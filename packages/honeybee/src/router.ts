@@ -31,6 +31,12 @@ export interface Router {
   label$(label: string): Observable<string>
 }
 
+/** A router, and what its owner may ask of it besides the streams. */
+export interface RouterControl extends Router {
+  /** How many subscribers the stream of `label` has now. */
+  subscriberCount(label: string): number
+}
+
 /** What the router needs besides the envelopes. */
 export interface RouterOptions {
   /** Labels besides the standard ones that are expected. */
@@ -54,7 +60,7 @@ export interface RouterOptions {
  * router.eose$.subscribe((env) => findEOSE(env))
  * ```
  */
-export function createRouter(messages$: Observable<string>, options: RouterOptions): Router {
+export function createRouter(messages$: Observable<string>, options: RouterOptions): RouterControl {
   const expected = new Set(options.customLabels)
   /**
    * The subscribers of each label, in subscription order. Each array is replaced, never changed, so a
@@ -130,5 +136,6 @@ export function createRouter(messages$: Observable<string>, options: RouterOptio
     closed$: label$('CLOSED'),
     auth$: label$('AUTH'),
     label$,
+    subscriberCount: (label) => routes.get(label)?.length ?? 0,
   }
 }

@@ -45,8 +45,6 @@ export interface Session {
   maxMessageLength(): number
   /** A subscription id unique on this connection, at most 64 characters (NIP-01). */
   nextSubscriptionId(): string
-  /** Calls `onOk` for each OK about `eventId` until the returned function is called. */
-  awaitOk(eventId: string, onOk: (ok: OkMessage) => void): () => void
   /** Calls `waiter.onOk` for each OK about `eventId` until {@link removeOkWaiter}; no closure needed. */
   addOkWaiter(eventId: string, waiter: OkWaiter): void
   removeOkWaiter(eventId: string, waiter: OkWaiter): void
@@ -199,6 +197,13 @@ function createSession(connection: Connection): Session {
   function listen(): Subscription {
     // One subscription per label; the router reads each envelope's label once for all of them.
     const subscription = connection.events$.subscribe((e) => registry.handleEvent(e))
+    // Copies recognised from a frame's first bytes are dropped before the environment decodes them.
+    subscription.add(
+      connection.setFrameFilter({
+        active: () => registry.expectsCopies(),
+        drop: (head) => registry.dropCopy(head),
+      }),
+    )
     subscription.add(connection.eose$.subscribe((e) => registry.handleEose(e)))
     subscription.add(connection.closed$.subscribe((e) => registry.handleClosed(e)))
     subscription.add(connection.ok$.subscribe(onOk))
@@ -229,11 +234,6 @@ function createSession(connection: Connection): Session {
     registry,
     maxMessageLength: () => limits?.max_message_length ?? config.relayLimits.maxMessageLength,
     nextSubscriptionId: () => `hb:${(nextId++).toString(36)}`,
-    awaitOk(eventId, onOk) {
-      const waiter: OkWaiter = { onOk }
-      addOkWaiter(eventId, waiter)
-      return () => removeOkWaiter(eventId, waiter)
-    },
     addOkWaiter,
     removeOkWaiter,
     watchConnected(watcher) {

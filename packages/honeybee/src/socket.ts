@@ -27,6 +27,19 @@ export interface SocketHandlers {
    * @param byteLength - its size in bytes when the environment knows it; `data.length` otherwise.
    */
   onMessage(data: string, byteLength: number): void
+  /**
+   * Whether {@link skipFrame} wants to see frames now: asked for every frame by an adapter that
+   * receives frames as bytes (honeybee-node), so it is cheap.
+   */
+  skipsFrames?(): boolean
+  /**
+   * Asked before a frame is decoded, when {@link skipsFrames} said so, with the frame's first bytes
+   * (at most `FRAME_HEAD_LENGTH`) read as Latin-1, one character per byte: `true` when the core
+   * consumed the frame from them alone (a copy of an event a subscription already delivered), and
+   * the adapter neither decodes it nor calls `onMessage`. Decoding is most of what a copy costs
+   * (bench/pool.bench.ts W2: 150,000 of 200,000 envelopes are copies).
+   */
+  skipFrame?(head: string, byteLength: number): boolean
   /** A pong frame (or the environment's equivalent of one) arrived. */
   onPong(): void
   /**

@@ -70,6 +70,14 @@ export interface SubscriptionRegistry {
   restore(): void
   /** Routes an incoming EVENT envelope. */
   handleEvent(envelope: string): void
+  /** Whether a subscription expects copies now, so that {@link dropCopy} may find one. */
+  expectsCopies(): boolean
+  /**
+   * Drops a copy of an event already delivered, from the envelope's leading text alone (at least as
+   * far as the event id): `true` if it was one, for a subscription that expects copies; else `false`,
+   * nothing done, and the envelope goes the usual way.
+   */
+  dropCopy(head: string): boolean
   /** Routes an incoming EOSE envelope. */
   handleEose(envelope: string): void
   /** Routes an incoming CLOSED envelope. */
@@ -101,7 +109,7 @@ interface Entry {
   prunedAt: number
   lastEventAt: number
   eoseTimer: Subscription | undefined
-  /** New events in a row since the last duplicate: past {@link PARSE_FIRST_AFTER}, parse first. */
+  /** New events in a row since the last duplicate: from {@link PARSE_FIRST_AFTER} on, parse first. */
   newInARow: number
 }
 
@@ -109,6 +117,16 @@ interface Entry {
 export function createSubscriptionRegistry(context: RegistryContext): SubscriptionRegistry {
   const entries = new Map<string, Entry>()
   let maxSubscriptions = context.maxSubscriptions
+  /** How many subscriptions expect copies (fewer than PARSE_FIRST_AFTER new events in a row). */
+  let expectingCopies = 0
+
+  /** Counts `entry`'s events in a row: one more new one, or a copy (`0`). */
+  function countNew(entry: Entry, newInARow: number): void {
+    const before = entry.newInARow < PARSE_FIRST_AFTER
+    const after = newInARow < PARSE_FIRST_AFTER
+    entry.newInARow = newInARow
+    if (before !== after) expectingCopies += after ? 1 : -1
+  }
   const { scheduler } = context
 
   const openCount = (): number => {
@@ -187,6 +205,7 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
     if (entry === undefined) return undefined
     entries.delete(id)
     entry.eoseTimer?.unsubscribe()
+    if (entry.newInARow < PARSE_FIRST_AFTER) expectingCopies--
     return entry
   }
 
@@ -211,6 +230,7 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
         newInARow: 0,
       }
       entries.set(request.id, entry)
+      expectingCopies++ // a new subscription starts expecting copies
       if (openCount() < maxSubscriptions) open(entry)
     },
 
@@ -266,12 +286,26 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
       }
       // Recording it tells whether it was new: one look-up for the check and the insertion together.
       if (!record(entry, event)) {
-        entry.newInARow = 0
+        countNew(entry, 0)
         return
       }
-      entry.newInARow++
+      countNew(entry, entry.newInARow + 1)
       if (entry.eosed && entry.delivered.size > 2 * entry.prunedAt + 1024) prune(entry)
       entry.request.deliver({ type: 'event', subId: entry.request.id, event })
+    },
+
+    expectsCopies: () => expectingCopies > 0,
+
+    dropCopy(head) {
+      const quick = quickHead(head)
+      const entry = quick === undefined ? undefined : entries.get(quick.subId)
+      if (quick === undefined || entry === undefined || entry.newInARow >= PARSE_FIRST_AFTER) return false
+      const id = quickId(head, quick.eventStart)
+      // Read from bytes as Latin-1: only ASCII reads as the frame means it.
+      if (id === undefined || NOT_ASCII.test(quick.subId) || NOT_ASCII.test(id) || !isDuplicate(entry, id))
+        return false
+      entry.lastEventAt = scheduler.now()
+      return true
     },
 
     handleEose(envelope) {
@@ -324,6 +358,8 @@ function isDuplicate(entry: Entry, id: string): boolean {
   if (seenAt > entry.newest) entry.newest = seenAt
   return true
 }
+
+const NOT_ASCII = /[\u0080-\uffff]/
 
 /** New events in a row after which a subscription parses before looking the id up. */
 const PARSE_FIRST_AFTER = 16

@@ -3,6 +3,7 @@
  * arrives, and how it ends. Behaviour that crosses a network is tested on real sockets instead
  * (honeybee-node's tests); this fake exists only so that timing can run on a TestScheduler.
  */
+import { FRAME_HEAD_LENGTH } from '../src/connection-api.js'
 import type { CloseInfo, SocketFactory, SocketHandlers, SocketLike } from '../src/socket.js'
 
 export class FakeSocket implements SocketLike {
@@ -43,6 +44,17 @@ export class FakeSocket implements SocketLike {
   }
   receive(data: string): void {
     this.handlers.onMessage(data, data.length)
+  }
+  /** Frames decoded by {@link receiveBytes}; the others were skipped by the core. */
+  decoded = 0
+  /** A frame as an adapter that receives bytes hands it over: the core may skip it undecoded. */
+  receiveBytes(data: string): void {
+    const bytes = Buffer.from(data)
+    const head = bytes.toString('latin1', 0, FRAME_HEAD_LENGTH)
+    if (this.handlers.skipsFrames?.() === true && this.handlers.skipFrame?.(head, bytes.length) === true)
+      return
+    this.decoded++
+    this.handlers.onMessage(bytes.toString('utf8'), bytes.length)
   }
   pong(): void {
     this.handlers.onPong()
