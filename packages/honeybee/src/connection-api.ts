@@ -44,6 +44,11 @@ export interface Connection extends Router {
   readonly status$: Observable<ConnectionStatus>
   /** The current status, synchronously. */
   readonly status: ConnectionStatus
+  /**
+   * When the frame being handled, or else the last one, arrived, on {@link scheduler}'s clock;
+   * `undefined` before the first. Layers that handle messages read it instead of the clock again.
+   */
+  readonly lastMessageAt: number | undefined
   /** Every incoming envelope, unparsed. */
   readonly messages$: Observable<string>
   /** Everything that went wrong; never completes or errors the data streams. */

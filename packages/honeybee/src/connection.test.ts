@@ -423,6 +423,18 @@ describe('writes', () => {
 })
 
 describe('incoming', () => {
+  it('tells when the last message arrived, on its own clock', () => {
+    inVirtualTime({}, ({ network, conn, activate, at }) => {
+      activate()
+      expect(conn.lastMessageAt).toBeUndefined()
+      at(5, () => {
+        network.last.open()
+        network.last.receive('["NOTICE","hi"]')
+      })
+      at(9, () => expect(conn.lastMessageAt).toBe(5))
+    })
+  })
+
   it('drops and reports an oversized envelope, and the stream goes on', () => {
     inVirtualTime({ maxMessageSize: 50 }, ({ network, conn, errors, activate }) => {
       activate()

@@ -116,6 +116,7 @@ class DialingConnection implements Connection {
   /** Envelopes sent by reconnect hooks skip the queue. */
   #restoring = false
   #lastAliveAt = 0
+  #lastMessageAt: number | undefined
   /** Subscribers of `messages$` itself (the router's own subscription is not one). */
   #watchers = 0
   #eventWatchers: () => number
@@ -192,6 +193,10 @@ class DialingConnection implements Connection {
 
   get status(): ConnectionStatus {
     return this.#status.value
+  }
+
+  get lastMessageAt(): number | undefined {
+    return this.#lastMessageAt
   }
 
   get bufferedAmount(): number {
@@ -357,8 +362,9 @@ class DialingConnection implements Connection {
   }
 
   #received(data: string, byteLength: number): void {
-    // One clock reading for liveness and metrics alike.
+    // One clock reading for liveness, metrics and the layers above (lastMessageAt) alike.
     const now = this.#scheduler.now()
+    this.#lastMessageAt = now
     this.#lastAliveAt = now
     this.#metrics.recordReceived(byteLength, now)
     if (byteLength > this.#config.maxMessageSize) {
@@ -382,8 +388,10 @@ class DialingConnection implements Connection {
   /** Whether the frame filter dropped a frame unread; counted and proving liveness like any message. */
   #skipped(head: string, byteLength: number): boolean {
     const filter = this.#frameFilter
-    if (filter === undefined || byteLength > this.#config.maxMessageSize || !filter.drop(head)) return false
+    if (filter === undefined || byteLength > this.#config.maxMessageSize) return false
     const now = this.#scheduler.now()
+    this.#lastMessageAt = now
+    if (!filter.drop(head)) return false
     this.#lastAliveAt = now
     this.#metrics.recordReceived(byteLength, now)
     return true

@@ -100,6 +100,7 @@ function createSession(connection: Connection): Session {
     send: (envelope) => connection.send(envelope),
     report,
     scheduler: connection.scheduler,
+    arrivedAt: () => connection.lastMessageAt ?? connection.scheduler.now(),
     resubscribe: config.resubscribe,
     eoseTimeout: config.eoseTimeout,
     maxSubscriptions: config.relayLimits.maxSubscriptions,

@@ -89,6 +89,8 @@ export interface RegistryContext {
   readonly send: (envelope: string) => void
   readonly report: (error: HoneybeeError) => void
   readonly scheduler: SchedulerLike
+  /** When the envelope being handled arrived (the connection read the clock for it already). */
+  readonly arrivedAt: () => number
   readonly resubscribe: ResubscribeConfig
   readonly eoseTimeout: number
   readonly maxSubscriptions: number
@@ -270,7 +272,7 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
       const entry = entries.get(subId)
       if (entry === undefined) return // a late event for a subscription already closed
       // Any event, even a duplicate, shows the backfill is still flowing: it holds off the EOSE timeout.
-      entry.lastEventAt = scheduler.now()
+      entry.lastEventAt = context.arrivedAt()
       // While duplicates are likely (several relays sending one backfill, a resubscription's overlap),
       // the id is read first and a duplicate is dropped before anything parses it. After a run of new
       // events, parsing first is cheaper: the parsed id is hashed once, for the look-up and the insertion.
@@ -304,7 +306,7 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
       // Read from bytes as Latin-1: only ASCII reads as the frame means it.
       if (id === undefined || NOT_ASCII.test(quick.subId) || NOT_ASCII.test(id) || !isDuplicate(entry, id))
         return false
-      entry.lastEventAt = scheduler.now()
+      entry.lastEventAt = context.arrivedAt()
       return true
     },
 
