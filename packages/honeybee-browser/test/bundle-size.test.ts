@@ -7,7 +7,7 @@ import { expect, it } from 'vitest'
 import { measureBundleSize } from './bundle-size.js'
 
 /**
- * The budget, in gzipped bytes: the size as committed after the last cut (15,334 B) plus about 300 B, so that
+ * The budget, in gzipped bytes: the size as committed after the last cut (15,372 B) plus about 300 B, so that
  * growth is a decision, not an accident. The goal is under 12 KB (BENCHMARKS.md says what stands in the way).
  */
 const BUDGET = 15_650
