@@ -1,17 +1,8 @@
 import { TestScheduler } from 'rxjs/testing'
 import { describe, expect, it } from 'vitest'
-import type { HealthConfig } from './config.js'
+import { config, signals } from '../test/heartbeat-marbles.js'
 import { createHeartbeat } from './heartbeat.js'
 import { createSharedHeartbeat } from './shared-heartbeat.js'
-
-// Milliseconds scaled down 1000× so marbles stay short: ping after 25, pong timeout 15, 3 misses.
-const config: HealthConfig = { enabled: true, pingInterval: 25, pongTimeout: 15, failureThreshold: 3 }
-const signals = {
-  p: { type: 'ping' },
-  m: { type: 'missed', missed: 1 },
-  n: { type: 'missed', missed: 2 },
-  u: { type: 'unhealthy', missed: 3 },
-} as const
 
 function run(
   body: (helpers: Parameters<Parameters<TestScheduler['run']>[0]>[0], ts: TestScheduler) => void,

@@ -1,17 +1,8 @@
 import { tap } from 'rxjs'
 import { TestScheduler } from 'rxjs/testing'
 import { describe, expect, it } from 'vitest'
-import type { HealthConfig } from './config.js'
+import { config, signals } from '../test/heartbeat-marbles.js'
 import { createSharedHeartbeat, sharedHeartbeat } from './shared-heartbeat.js'
-
-// As in heartbeat.test.ts (which runs the policy against this implementation too): ms scaled down 1000×.
-const config: HealthConfig = { enabled: true, pingInterval: 25, pongTimeout: 15, failureThreshold: 3 }
-const signals = {
-  p: { type: 'ping' },
-  m: { type: 'missed', missed: 1 },
-  n: { type: 'missed', missed: 2 },
-  u: { type: 'unhealthy', missed: 3 },
-} as const
 
 const newScheduler = (): TestScheduler =>
   new TestScheduler((actual, expected) => expect(actual).toEqual(expected))

@@ -275,11 +275,10 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
       entry.lastEventAt = context.arrivedAt()
       // While duplicates are likely (several relays sending one backfill, a resubscription's overlap),
       // the id is read first and a duplicate is dropped before anything parses it. After a run of new
-      // events, parsing first is cheaper: the parsed id is hashed once, for the look-up and the insertion.
-      let checkedId: string | undefined
+      // events, parsing first is cheaper: the parsed id is hashed once, by `record` below.
       if (entry.newInARow < PARSE_FIRST_AFTER || head === undefined) {
-        checkedId = head === undefined ? peeked?.eventId : quickId(envelope, head.eventStart)
-        if (checkedId !== undefined && isDuplicate(entry, checkedId)) return
+        const id = head === undefined ? peeked?.eventId : quickId(envelope, head.eventStart)
+        if (id !== undefined && isDuplicate(entry, id)) return
       }
       const event = (head !== undefined && parseEventAt(envelope, head.eventStart)) || parseEvent(envelope)
       if (event === undefined) {
