@@ -117,6 +117,8 @@ class DialingConnection implements Connection {
   #restoring = false
   #lastAliveAt = 0
   #lastMessageAt: number | undefined
+  /** The clock reading of the frame the filter just kept, for #received to use. */
+  #keptAt: number | undefined
   /** Subscribers of `messages$` itself (the router's own subscription is not one). */
   #watchers = 0
   #eventWatchers: () => number
@@ -362,8 +364,10 @@ class DialingConnection implements Connection {
   }
 
   #received(data: string, byteLength: number): void {
-    // One clock reading for liveness, metrics and the layers above (lastMessageAt) alike.
-    const now = this.#scheduler.now()
+    // One clock reading for liveness, metrics and the layers above (lastMessageAt) alike; a frame the
+    // filter looked at and kept (#skipped) was read already.
+    const now = this.#keptAt ?? this.#scheduler.now()
+    this.#keptAt = undefined
     this.#lastMessageAt = now
     this.#lastAliveAt = now
     this.#metrics.recordReceived(byteLength, now)
@@ -391,7 +395,10 @@ class DialingConnection implements Connection {
     if (filter === undefined || byteLength > this.#config.maxMessageSize) return false
     const now = this.#scheduler.now()
     this.#lastMessageAt = now
-    if (!filter.drop(head)) return false
+    if (!filter.drop(head)) {
+      this.#keptAt = now // onMessage follows at once, for this frame
+      return false
+    }
     this.#lastAliveAt = now
     this.#metrics.recordReceived(byteLength, now)
     return true

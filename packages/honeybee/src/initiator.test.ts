@@ -262,6 +262,12 @@ describe('req', () => {
           expect(network.last.decoded).toBe(2)
           expect(got).toEqual(['id1', 'id2'])
           expect(conn.metrics().messagesReceived).toBe(3)
+          expect(conn.lastMessageAt).toBe(1)
+        })
+        // A frame kept by the filter lends its clock reading to that frame only.
+        at(7, () => {
+          network.last.receive(envelope(3))
+          expect(conn.lastMessageAt).toBe(7)
         })
       })
     })
