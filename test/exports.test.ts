@@ -22,6 +22,7 @@ const CORE = [
   'UsageError',
   'authenticated',
   'backoffDelay',
+  'boundedSeenIds',
   'canTransition',
   'closeError',
   'createConnection',
@@ -48,6 +49,7 @@ const CORE = [
   'req',
   'resolveConfig',
   'resolveResponderLimits',
+  'seenIdTable',
   'subscriptionsOf',
   'unlimited',
 ]

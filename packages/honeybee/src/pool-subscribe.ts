@@ -2,8 +2,9 @@
  * @module One subscription across every relay of a pool, de-duplicated by event id (spec honeybee §12).
  *
  * Each relay gets its own `req()`, so each survives its relay's reconnects on its own. All of them
- * share one {@link SeenIds} set: an event id one relay delivered is dropped when another relay sends it,
- * before anything parses it (with four relays sending the same backfill, each event is parsed once).
+ * share one de-duplication set ({@link SeenIds}): an event id one relay delivered is dropped
+ * when another relay sends it, before anything parses it (with four relays sending the same backfill,
+ * each event is parsed once).
  * Failures are values (STYLE G11): a relay that refuses or ends the subscription is reported in the
  * stream, and the other relays go on.
  */
@@ -50,7 +51,7 @@ export function subscribeAcross(
   relays: RelaySet,
   filters: Filter | readonly Filter[],
   options: PoolSubscribeOptions,
-  maxSeenIds: number,
+  makeSeenIds: () => SeenIds,
 ): Observable<PoolMessage> {
   return new Observable<PoolMessage>((subscriber) => {
     try {
@@ -59,8 +60,8 @@ export function subscribeAcross(
       subscriber.error(error)
       return undefined
     }
-    // Scoped to this subscription and bounded; see boundedSeenIds.
-    const seen = boundedSeenIds(maxSeenIds)
+    // Scoped to this subscription, and bounded.
+    const seen = makeSeenIds()
     const reqOptions = { seen, ...(options.id === undefined ? {} : { id: options.id }) }
     /** Each relay's part: whether its stored events are done (or the part ended). */
     const settled = new Map<string, boolean>()
@@ -124,27 +125,5 @@ function checkRequest(
     JSON.stringify(filters)
   } catch (error) {
     throw new UsageError('InvalidArgument', `filters cannot be serialized: ${String(error)}`)
-  }
-}
-
-/**
- * The last `limit` ids added, with their `created_at`: adding one more forgets the oldest. Forgetting costs at worst a
- * duplicate (an id forgotten before a slow relay sends it again), never a lost event, and keeps a
- * long-lived live subscription's memory flat. Each pool subscription has its own; it goes with the
- * subscription.
- */
-function boundedSeenIds(limit: number): SeenIds {
-  const seen = new Map<string, number>()
-  return {
-    createdAt: (id) => seen.get(id),
-    add(id, createdAt) {
-      // One look-up: `set`, then the size says whether the id was new.
-      const size = seen.size
-      seen.set(id, createdAt)
-      if (seen.size === size) return false
-      // A Map iterates in insertion order: the first key is the oldest.
-      if (seen.size > limit) seen.delete(seen.keys().next().value as string)
-      return true
-    },
   }
 }
