@@ -18,15 +18,19 @@ export interface BundleSize {
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
 /** Bundles `exports` (names exported by honeybee-browser) for the browser and measures the result. */
-export async function measureBundleSize(
+export function measureBundleSize(
   exports: readonly string[] = ['connect', 'createPool'],
 ): Promise<BundleSize> {
+  return measureEntry(`export { ${exports.join(', ')} } from 'honeybee-browser'`)
+}
+
+/**
+ * Bundles an entry module's source (resolved from the repository root, so the peers in
+ * devDependencies resolve too) the same way, and measures the result.
+ */
+export async function measureEntry(contents: string): Promise<BundleSize> {
   const result = await build({
-    stdin: {
-      contents: `export { ${exports.join(', ')} } from 'honeybee-browser'`,
-      resolveDir: ROOT,
-      loader: 'ts',
-    },
+    stdin: { contents, resolveDir: ROOT, loader: 'ts' },
     bundle: true,
     minify: true,
     format: 'esm',
@@ -53,6 +57,17 @@ export async function measureBundleSize(
   }
 }
 
+/**
+ * For scale, the peers' pools bundled the same way (rxjs left out for rx-nostr too). nostr-tools'
+ * `SimplePool` brings its signature checks (noble curves); `AbstractSimplePool` is its pool without
+ * them, the closest to a transport alone.
+ */
+const PEERS = {
+  'nostr-tools SimplePool': `export { SimplePool } from 'nostr-tools/pool'`,
+  'nostr-tools AbstractSimplePool': `export { AbstractSimplePool } from 'nostr-tools/abstract-pool'`,
+  'rx-nostr createRxNostr + createRxBackwardReq': `export { createRxNostr, createRxBackwardReq } from 'rx-nostr'`,
+} as const
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`
   const size = await measureBundleSize()
@@ -63,4 +78,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log('\nlargest parts (minified bytes):')
   for (const { path, bytes } of size.modules.slice(0, 12))
     console.log(`${String(bytes).padStart(7)}  ${path}`)
+  console.log('\nfor scale, peers bundled the same way (minified, gzipped):')
+  for (const [name, entry] of Object.entries(PEERS)) {
+    const peer = await measureEntry(entry)
+    console.log(`${name.padEnd(46)} ${kb(peer.minified).padStart(8)}  ${kb(peer.gzipped).padStart(8)}`)
+  }
 }

@@ -385,8 +385,7 @@ class DialingConnection implements Connection {
 
   /** Whether the frame filter wants frames: it is set and active, and nothing else watches them. */
   #skipsFrames(): boolean {
-    const filter = this.#frameFilter
-    return filter !== undefined && filter.active() && this.#watchers === 0 && this.#eventWatchers() <= 1
+    return this.#frameFilter?.active() === true && this.#watchers === 0 && this.#eventWatchers() <= 1
   }
 
   /** Whether the frame filter dropped a frame unread; counted and proving liveness like any message. */
