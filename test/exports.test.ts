@@ -22,7 +22,6 @@ const CORE = [
   'UsageError',
   'authenticated',
   'backoffDelay',
-  'boundedSeenIds',
   'canTransition',
   'closeError',
   'createConnection',
@@ -49,7 +48,6 @@ const CORE = [
   'req',
   'resolveConfig',
   'resolveResponderLimits',
-  'seenIdTable',
   'subscriptionsOf',
   'unlimited',
 ]

@@ -1,11 +1,8 @@
 /** @module `createPool`: a honeybee pool whose relays connect on `ws`, the Node preset of the core's. */
-import { createPool as createCorePool, type Pool, type PoolOptions, seenIdTable } from 'honeybee'
+import { createPool as createCorePool, type Pool, type PoolOptions } from 'honeybee'
 import { connect, type NodeConnectOptions } from './connect.js'
 
-/**
- * Options for {@link createPool}: the core's, with `connect` bound to honeybee-node's `connect` and
- * `seenIds` defaulting to {@link seenIdTable}.
- */
+/** Options for {@link createPool}: the core's, with `connect` bound to honeybee-node's `connect`. */
 export type NodePoolOptions = Omit<PoolOptions, 'connect'> & {
   /** Options for every relay's connection, as `connect(url, options)` takes them. @default {} */
   readonly connection?: NodeConnectOptions
@@ -30,10 +27,5 @@ export type NodePoolOptions = Omit<PoolOptions, 'connect'> & {
  */
 export function createPool(options: NodePoolOptions = {}): Pool {
   const { connection = {}, connect: connectRelay, ...rest } = options
-  // The table over the core's Map: less work per event with many ids, and bundle size is no concern here.
-  return createCorePool({
-    seenIds: seenIdTable,
-    ...rest,
-    connect: connectRelay ?? ((url) => connect(url, connection)),
-  })
+  return createCorePool({ ...rest, connect: connectRelay ?? ((url) => connect(url, connection)) })
 }

@@ -1,4 +1,4 @@
-/** @module The pool's default de-duplication set: a `Map` of the last `limit` event ids. */
+/** @module The pool's de-duplication set: a `Map` of the last `limit` event ids. */
 import type { SeenIds } from './subscription-registry.js'
 
 /**
@@ -7,15 +7,11 @@ import type { SeenIds } from './subscription-registry.js'
  * and keeps a long-lived live subscription's memory flat. Each pool subscription has its own; it goes
  * with the subscription.
  *
- * The core's default because it is the smallest code (the browser edition's bundle); honeybee-node
- * uses {@link seenIdTable}, which costs less per id once there are many.
+ * A table of ids in typed arrays was tried instead (no id strings kept alive for the garbage
+ * collector) and not kept: it was faster when adding new ids and slower when checking copies, which
+ * is most of what a pool with several relays does. See BENCHMARKS.md, "pools".
  *
- * @example
- * ```ts
- * const seen = boundedSeenIds(100_000)
- * seen.add(event.id, event.created_at) // true: new
- * seen.add(event.id, event.created_at) // false: a copy
- * ```
+ * @internal
  */
 export function boundedSeenIds(limit: number): SeenIds {
   const max = Math.max(1, limit)

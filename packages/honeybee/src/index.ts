@@ -4,7 +4,6 @@
  * Use it through an environment edition (`honeybee-node`, `honeybee-browser`), which binds a socket
  * factory; use it directly to bring your own {@link SocketFactory}.
  */
-export { boundedSeenIds } from './bounded-seen-ids.js'
 export { CloseCode, closeError, isRetriableClose, isRetriableHttpStatus } from './close-codes.js'
 export {
   type CompressionConfig,
@@ -91,7 +90,6 @@ export {
   resolveResponderLimits,
 } from './responder-limits.js'
 export { createRouter, type Router, type RouterOptions } from './router.js'
-export { seenIdTable } from './seen-id-table.js'
 export { type AuthState, type OkMessage, subscriptionsOf } from './session.js'
 export type { CloseInfo, SocketFactory, SocketHandlers, SocketLike } from './socket.js'
 export {

@@ -2,19 +2,19 @@
  * @module One subscription across every relay of a pool, de-duplicated by event id (spec honeybee §12).
  *
  * Each relay gets its own `req()`, so each survives its relay's reconnects on its own. All of them
- * share one de-duplication set ({@link SeenIds}): an event id one relay delivered is dropped
- * when another relay sends it, before anything parses it (with four relays sending the same backfill,
- * each event is parsed once).
+ * share one set of ids ({@link boundedSeenIds}): an event id one relay delivered is dropped when
+ * another relay sends it, before anything parses it (with four relays sending the same backfill, each
+ * event is parsed once).
  * Failures are values (STYLE G11): a relay that refuses or ends the subscription is reported in the
  * stream, and the other relays go on.
  */
 import { Observable, type Subscription, takeUntil } from 'rxjs'
+import { boundedSeenIds } from './bounded-seen-ids.js'
 import { type HoneybeeError, UsageError } from './errors.js'
 import type { Filter, NostrEvent } from './nostr.js'
 import { asHoneybeeError, type PoolRelay, type RelaySet, watchRelays } from './pool-relays.js'
 import type { RelayReply } from './relay-reply.js'
 import { req } from './req.js'
-import type { SeenIds } from './subscription-registry.js'
 
 /** What a pool subscription delivers; every message from one relay names it. */
 export type PoolMessage =
@@ -51,7 +51,7 @@ export function subscribeAcross(
   relays: RelaySet,
   filters: Filter | readonly Filter[],
   options: PoolSubscribeOptions,
-  makeSeenIds: () => SeenIds,
+  maxSeenIds: number,
 ): Observable<PoolMessage> {
   return new Observable<PoolMessage>((subscriber) => {
     try {
@@ -60,8 +60,8 @@ export function subscribeAcross(
       subscriber.error(error)
       return undefined
     }
-    // Scoped to this subscription, and bounded.
-    const seen = makeSeenIds()
+    // Scoped to this subscription and bounded; see boundedSeenIds.
+    const seen = boundedSeenIds(maxSeenIds)
     const reqOptions = { seen, ...(options.id === undefined ? {} : { id: options.id }) }
     /** Each relay's part: whether its stored events are done (or the part ended). */
     const settled = new Map<string, boolean>()

@@ -30,7 +30,6 @@
  */
 import type { ConnectionStatus } from 'roots-ws'
 import type { Observable } from 'rxjs'
-import { boundedSeenIds } from './bounded-seen-ids.js'
 import type { Connection } from './connection.js'
 import { HoneybeeError, type HoneybeeErrorCode } from './errors.js'
 import type { Filter, NostrEvent } from './nostr.js'
@@ -44,7 +43,6 @@ import {
   subscribeAcross,
 } from './pool-subscribe.js'
 import type { PublishOptions } from './publish.js'
-import type { SeenIds } from './subscription-registry.js'
 
 /** Many relays behind the verbs of one connection; see the module comment. */
 export interface Pool {
@@ -166,12 +164,6 @@ export interface PoolOptions {
    * forgotten first (at worst a late copy gets through twice). @default 100000
    */
   readonly maxSeenIds?: number
-  /**
-   * Makes each pool subscription's de-duplication set, of at most `limit` ids: {@link boundedSeenIds}
-   * (a `Map`, the smallest code) or {@link seenIdTable} (typed arrays, less work per id with many).
-   * @default boundedSeenIds in the core and honeybee-browser; seenIdTable in honeybee-node
-   */
-  readonly seenIds?: (limit: number) => SeenIds
 }
 
 /**
@@ -190,8 +182,6 @@ export interface PoolOptions {
 export function createPool(options: PoolOptions): Pool {
   const relays = new RelaySet(options.connect)
   const maxSeenIds = Math.max(1, options.maxSeenIds ?? DEFAULT_MAX_SEEN_IDS)
-  const seenIds = options.seenIds ?? boundedSeenIds
-  const makeSeenIds = (): SeenIds => seenIds(maxSeenIds)
   const pool: Pool = {
     statuses$: statusesOf(relays),
     errors$: errorsOf(relays),
@@ -216,7 +206,7 @@ export function createPool(options: PoolOptions): Pool {
       if (failures.length > 0) throw new BroadcastError(failures)
     },
     subscribe: (filters, subscribeOptions = {}) =>
-      subscribeAcross(relays, filters, subscribeOptions, makeSeenIds),
+      subscribeAcross(relays, filters, subscribeOptions, maxSeenIds),
     publish: (event, publishOptions = {}) => publishAcross(relays, event, publishOptions),
     status: (url) => relays.get(url).connection.status,
     close: () => relays.close(),
