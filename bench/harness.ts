@@ -66,6 +66,14 @@ export interface CaseResult {
   readonly relativeIqr: number
   /** Nanoseconds per call of each recorded round. */
   readonly roundsNsPerCall: readonly number[]
+  /**
+   * Nanoseconds of this process's CPU time (user + system, all threads: the garbage collector's
+   * helpers too) per call of each recorded round. Less noisy than wall time on a shared machine, and
+   * what a client costs its host.
+   */
+  readonly roundsCpuNsPerCall: readonly number[]
+  /** Median CPU time of one unit, in nanoseconds. */
+  readonly medianCpuNsPerUnit: number
   readonly callsPerRound: number
   readonly units: number
   readonly async: boolean
@@ -126,22 +134,37 @@ interface Runner {
   readonly loop: Loop
   calls: number
   readonly rounds: number[]
+  readonly cpuRounds: number[]
 }
 
 /** Calls the case `n` times; returns the elapsed time in nanoseconds. */
-async function run(r: Runner, n: number): Promise<number> {
-  const start = performance.now()
-  const pending = r.loop(r.fn, n, sink)
-  if (pending !== undefined) await pending
-  return (performance.now() - start) * 1e6
+/** The wall time and this process's CPU time (user + system, all threads) of one run of `body`, in ns. */
+export interface Timing {
+  readonly ns: number
+  readonly cpuNs: number
 }
 
-/** Finds how many calls fill one round: doubles until a batch takes a quarter of a round. */
+/** Times `body`, awaiting it if it returns a promise. */
+export async function timed(body: () => unknown): Promise<Timing> {
+  const cpu = process.cpuUsage()
+  const start = performance.now()
+  const pending = body()
+  if (isThenable(pending)) await pending
+  const ns = (performance.now() - start) * 1e6
+  const { user, system } = process.cpuUsage(cpu)
+  return { ns, cpuNs: (user + system) * 1e3 }
+}
+
+/** Runs `n` calls of `r`. */
+function run(r: Runner, n: number): Promise<Timing> {
+  return timed(() => r.loop(r.fn, n, sink))
+}
+
 async function calibrate(r: Runner, roundMs: number): Promise<void> {
   const targetNs = roundMs * 1e6
   let n = 1
   for (let attempt = 0; attempt < 40; attempt++) {
-    const ns = await run(r, n)
+    const { ns } = await run(r, n)
     if (ns >= targetNs / 4 || n >= 1 << 30) {
       r.calls = Math.max(1, Math.round((n * targetNs) / Math.max(ns, 1)))
       return
@@ -194,7 +217,16 @@ export async function compare(
     const first = fn()
     const isAsync = isThenable(first)
     if (isAsync) await first
-    runners.push({ name: caseName, fn, units, async: isAsync, loop: makeLoop(isAsync), calls: 1, rounds: [] })
+    runners.push({
+      name: caseName,
+      fn,
+      units,
+      async: isAsync,
+      loop: makeLoop(isAsync),
+      calls: 1,
+      rounds: [],
+      cpuRounds: [],
+    })
   }
 
   const started = performance.now()
@@ -206,8 +238,11 @@ export async function compare(
     for (let k = 0; k < runners.length; k++) {
       const r = runners[(round + k) % runners.length]!
       collectGarbage()
-      const ns = await run(r, r.calls)
-      if (recorded) r.rounds.push(ns / r.calls)
+      const { ns, cpuNs } = await run(r, r.calls)
+      if (recorded) {
+        r.rounds.push(ns / r.calls)
+        r.cpuRounds.push(cpuNs / r.calls)
+      }
     }
   }
 
@@ -225,6 +260,8 @@ export async function compare(
       ratioIqr: [quantile(ratios, 0.25), quantile(ratios, 0.75)],
       relativeIqr: (quantile(s, 0.75) - quantile(s, 0.25)) / median,
       roundsNsPerCall: r.rounds,
+      roundsCpuNsPerCall: r.cpuRounds,
+      medianCpuNsPerUnit: quantile(sorted(r.cpuRounds), 0.5) / r.units,
       callsPerRound: r.calls,
       units: r.units,
       async: r.async,
