@@ -48,6 +48,7 @@ const CORE = [
   'req',
   'resolveConfig',
   'resolveResponderLimits',
+  'sendClose',
   'subscriptionsOf',
   'unlimited',
 ]

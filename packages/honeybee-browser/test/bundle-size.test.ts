@@ -21,5 +21,8 @@ it('connect + createPool bundle for the browser without Node code, within budget
       (p) => p.includes('honeybee-node') || p.includes('node_modules/ws') || p.startsWith('node:'),
     ),
   ).toEqual([])
+  // Tree-shaken: honeybee-browser re-exports the whole core, but a client app gets none of the
+  // responder side (the relay's half) nor anything else it did not import.
+  expect(paths.filter((p) => /responder|shared-heartbeat|timer-queue|hot-stream/.test(p))).toEqual([])
   expect(size.gzipped).toBeLessThan(BUDGET)
 }, 20_000)

@@ -90,6 +90,7 @@ export {
   resolveResponderLimits,
 } from './responder-limits.js'
 export { createRouter, type Router, type RouterOptions } from './router.js'
+export { sendClose } from './send-close.js'
 export { type AuthState, type OkMessage, subscriptionsOf } from './session.js'
 export type { CloseInfo, SocketFactory, SocketHandlers, SocketLike } from './socket.js'
 export {

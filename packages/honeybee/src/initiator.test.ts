@@ -19,6 +19,8 @@ import type { Filter, NostrEvent } from './nostr.js'
 import { type OkResult, publish } from './publish.js'
 import { parseReply } from './relay-reply.js'
 import { req } from './req.js'
+import { sendClose } from './send-close.js'
+import { subscriptionsOf } from './session.js'
 import type { SubscriptionMessage } from './subscription-registry.js'
 
 function event(n: number, createdAt = 1000 + n): NostrEvent {
@@ -380,6 +382,46 @@ describe('req', () => {
   })
 })
 
+describe('sendClose', () => {
+  it('closes a req() by its id: CLOSE sent, the observable completes, a reconnect does not re-send it', () => {
+    inVirtualTime({ reconnect: { initialDelay: 100, jitter: 0 } }, {}, ({ conn, network, at, reqs }) => {
+      let feedDone = false
+      let otherDone = false
+      req(conn, { kinds: [1] }, { id: 'feed' }).subscribe({ complete: () => (feedDone = true) })
+      req(conn, { kinds: [7] }, { id: 'other' }).subscribe({ complete: () => (otherDone = true) })
+      at(1, () => {
+        expect(reqs().map((r) => r.subId)).toEqual(['feed', 'other'])
+        sendClose(conn, 'feed')
+        expect(network.last.sent.at(-1)).toBe('["CLOSE","feed"]')
+        expect([feedDone, otherDone]).toEqual([true, false])
+        expect(
+          subscriptionsOf(conn)
+            .list()
+            .map((s) => s.id),
+        ).toEqual(['other'])
+        network.last.end()
+      })
+      at(500, () => expect(reqs().map((r) => r.subId)).toEqual(['other'])) // the new socket's REQs
+    })
+  })
+
+  it('sends CLOSE for an id it does not know, and refuses an id NIP-01 does not allow', () => {
+    inVirtualTime({}, {}, ({ conn, network, at }) => {
+      at(1, () => {
+        conn.send('["REQ","by-hand",{}]')
+        sendClose(conn, 'by-hand')
+      })
+      at(10, () => {
+        expect(network.last.sent).toEqual(['["REQ","by-hand",{}]', '["CLOSE","by-hand"]'])
+        expect(() => sendClose(conn, '')).toThrow(expect.objectContaining({ code: 'InvalidArgument' }))
+        expect(() => sendClose(conn, 'x'.repeat(65))).toThrow(
+          expect.objectContaining({ code: 'InvalidArgument' }),
+        )
+      })
+    })
+  })
+})
+
 describe('publish', () => {
   it('resolves with the OK for its own event only, then completes', () => {
     inVirtualTime({}, {}, ({ conn, network, at }) => {
@@ -429,6 +471,25 @@ describe('publish', () => {
         network.last.receive(encloseOK('id1', true, ''))
         expect(got).toEqual([{ eventId: 'id1', accepted: true, message: '', prefix: undefined }])
         expect(failure).toBeUndefined()
+      })
+    })
+  })
+
+  it('ends with a ConnectionError when the connection gives up reconnecting, instead of never', () => {
+    const reconnect = { maxAttempts: 2, initialDelay: 1000, factor: 1, jitter: 0 }
+    inVirtualTime({ okTimeout: 3000, reconnect }, {}, ({ conn, network, at }) => {
+      // Every socket fails before opening: the first dial and two retries, then the connection gives up.
+      network.onSocket = (socket) => socket.end({ code: 1006, reason: '' })
+      let failure: unknown
+      let completed = false
+      publish(conn, event(1)).subscribe({ error: (e) => (failure = e), complete: () => (completed = true) })
+      at(1500, () => expect(failure).toBeUndefined()) // still retrying: the publish waits
+      at(10_000, () => {
+        expect(conn.status).toBe('error')
+        expect(network.sockets).toHaveLength(3)
+        expect(failure).toMatchObject({ name: 'ConnectionError', code: 'ConnectionClosed' })
+        expect(String((failure as Error).message)).toContain('id1')
+        expect(completed).toBe(false)
       })
     })
   })

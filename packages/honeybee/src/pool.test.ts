@@ -438,6 +438,27 @@ describe('publish', () => {
     })
   })
 
+  it('completes when a relay that never opens gives up: its verdict is a ConnectionError', () => {
+    const giveUpSoon = { connectTimeout: 1000, reconnect: { maxAttempts: 1, initialDelay: 1000, jitter: 0 } }
+    inVirtualTime({ unreachable: [C], config: { [C]: giveUpSoon } }, ({ pool, at, socket }) => {
+      const got = collect<PoolOkResult>(pool.publish(event(3), { timeout: 3000 }))
+      at(1, () => {
+        socket(A).receive(encloseOK('id3', true, ''))
+        socket(B).receive(encloseOK('id3', true, ''))
+      })
+      at(1500, () => expect(got.completed).toBe(false)) // C is still retrying
+      at(5000, () => {
+        expect(pool.status(C)).toBe('error')
+        expect(got.values.map((r) => [r.relay, r.accepted, r.error?.code])).toEqual([
+          [A, true, undefined],
+          [B, true, undefined],
+          [C, false, 'ConnectionClosed'],
+        ])
+        expect(got.completed).toBe(true)
+      })
+    })
+  })
+
   it('completes at once with no relays, and errors for an event without an id', () => {
     inVirtualTime({ relays: [] }, ({ pool }) => {
       const none = collect(pool.publish(event(1)))

@@ -16,7 +16,7 @@
 import { encloseEvent, peekEventId } from 'roots-ws'
 import { Observable, type Subscription } from 'rxjs'
 import type { Connection } from './connection.js'
-import { TimeoutError, UsageError } from './errors.js'
+import { ConnectionError, TimeoutError, UsageError } from './errors.js'
 import type { NostrEvent } from './nostr.js'
 import { parseReply, type ReplyPrefix } from './relay-reply.js'
 import { authenticated } from './req.js'
@@ -208,6 +208,20 @@ class PendingPublish implements PublishInFlight, OkWaiter, ConnectedWatcher {
     // Connected: a held copy is flushed once the connection's own reconnect work is done.
     if (!this.handedToSocket) void Promise.resolve(this).then(markHanded)
     this.#clock = this.#connection.scheduler.schedule(timeOut, this.#limit, this)
+  }
+
+  /**
+   * The connection gave up reconnecting (session): without a socket no OK can come, so the publish
+   * ends now rather than never. The copy it holds stays queued, and goes out if the connection is
+   * revived: a verdict of "not answered" is not a promise that the relay never sees it.
+   */
+  onGaveUp(): void {
+    this.#fail(
+      new ConnectionError(
+        'ConnectionClosed',
+        `${this.#connection.url} stopped reconnecting before it answered ${this.#eventId}`,
+      ),
+    )
   }
 
   timedOut(): void {

@@ -77,6 +77,7 @@ export function req(
         id,
         filters: parsed,
         deliver,
+        end: () => subscriber.complete(),
         ...(options.seen === undefined ? {} : { seen: options.seen }),
       })
 

@@ -35,6 +35,11 @@ export interface OkWaiter {
 /** Who wants to know when the connection comes up or goes down (a publish's OK clock). @internal */
 export interface ConnectedWatcher {
   onConnectedChange(connected: boolean): void
+  /**
+   * The connection stopped reconnecting by itself (status `error`: its attempts ran out, or reconnection
+   * is off): nothing held will go out unless new writes revive it.
+   */
+  onGaveUp(): void
 }
 
 /** @internal */
@@ -218,6 +223,8 @@ function createSession(connection: Connection): Session {
     // Last, so status$ (which replays the current status) finds the connection activated above.
     subscription.add(
       connection.status$.subscribe((status) => {
+        // A copy: a watcher that gives up stops watching, from inside this loop.
+        if (status === 'error') for (const watcher of [...connectedWatchers]) watcher.onGaveUp()
         const now = status === 'connected'
         if (now === connected) return
         connected = now

@@ -51,6 +51,8 @@ export interface SubscriptionRequest {
   readonly deliver: (message: SubscriptionMessage) => void
   /** A set shared with other subscriptions (the pool's); checked before parsing, added to after. */
   readonly seen?: SeenIds
+  /** Called when the subscription is closed from outside its owner (`sendClose`): it has ended. */
+  readonly end?: () => void
 }
 
 /** The registry of one connection's subscriptions. */
@@ -60,8 +62,11 @@ export interface SubscriptionRegistry {
    * @throws {UsageError} `SubscriptionDuplicate` when the id is already registered.
    */
   add(request: SubscriptionRequest): void
-  /** Unregisters a subscription, sending CLOSE if its REQ went out; no error if it is gone already. */
-  remove(id: string): void
+  /**
+   * Unregisters a subscription, sending CLOSE if its REQ went out, and returns its request; `undefined`
+   * (no error) if it is gone already.
+   */
+  remove(id: string): SubscriptionRequest | undefined
   /** Every registered subscription. */
   list(): readonly SubscriptionInfo[]
   /** Changes the number of subscriptions open at once (from the relay's NIP-11 document). */
@@ -238,7 +243,7 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
 
     remove(id) {
       const entry = drop(id)
-      if (entry === undefined) return
+      if (entry === undefined) return undefined
       if (entry.state === 'open') {
         try {
           context.send(encloseClose(id))
@@ -247,6 +252,7 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
         }
       }
       promoteQueued()
+      return entry.request
     },
 
     list: () =>
