@@ -101,7 +101,8 @@ describe('relay restarts', () => {
     const stored = unsignedEvents(total, nowSeconds() - 100_000)
     for (const event of stored) relay.store.add(event)
 
-    // A long EOSE timeout: copies dropped as duplicates do not hold it off (see the known-bug test below).
+    // A long EOSE timeout, so that the test is about the restarts alone (copies hold the timeout off too:
+    // see "copies of a re-sent backfill hold off the EOSE timeout" below).
     const conn = dial(relay.url, { eoseTimeout: 60_000 })
     const { messages, delivered, raw } = recordSubscription(conn, { kinds: [1] }, { id: 'stream' })
 
@@ -137,10 +138,9 @@ describe('relay restarts', () => {
     await until(() => delivered.has(live.id), 'the live event')
   }, 40_000)
 
-  // Known bug (subscription-registry.ts `handleEvent`): an event dropped as a duplicate returns before
-  // `lastEventAt` is updated, so while a reconnected subscription's backfill re-sends events it already
-  // delivered, the EOSE timeout, documented as "counted from the last event received, so that a large
-  // backfill is not cut off mid-stream", runs as if nothing arrived. Remove `.fails` once fixed.
+  // The EOSE timeout counts from the last event received, copies included: while a reconnected
+  // subscription's backfill re-sends events it already delivered (dropped as duplicates), it must not
+  // run as if nothing arrived (a bug fixed in subscription-registry.ts `handleEvent`; this guards it).
   it('copies of a re-sent backfill hold off the EOSE timeout', async () => {
     const [e1, e2, e3, e4] = unsignedEvents(4, nowSeconds() - 100)
     const old = [e1, e2, e3]
@@ -266,9 +266,9 @@ describe('publishing across an outage', () => {
     expect(copiesOf(relay, event)).toBeGreaterThanOrEqual(1)
   })
 
-  // Known bug (publish.ts): an EVENT published while disconnected sits in the write queue *and* is re-sent
-  // by publish's `onReconnect` hook, so the new socket carries it twice (the hook's copy ahead of the
-  // writes queued before it). The relay answers OK twice (the second `duplicate:`). Remove `.fails` once fixed.
+  // An EVENT published while disconnected sits in the write queue; publish's `onReconnect` hook re-sends
+  // only a copy that had reached a socket, so the new socket carries it once (a bug fixed in publish.ts,
+  // where both went out and the relay answered OK twice; this guards it).
   it('an event held while the relay is down goes out once on the new socket', async () => {
     const { relay, event } = await publishDuringOutage()
     // Proving a second copy does not come: it would be sent in the same turn as the first.

@@ -7,10 +7,12 @@ import { expect, it } from 'vitest'
 import { measureBundleSize } from './bundle-size.js'
 
 /**
- * The budget, in gzipped bytes: the size as committed after the last cut (15,372 B) plus about 300 B, so that
- * growth is a decision, not an accident. The goal is under 12 KB (BENCHMARKS.md says what stands in the way).
+ * The budget, in gzipped bytes: the size as committed (15,751 B, after the fixes of 2026-11-22 that
+ * measure relay limits in UTF-8 bytes, hold REQs for the NIP-11 document, end publishes on a connection
+ * that gave up and bound a subscription's ids, 370 B together) plus about 300 B, so that growth is a
+ * decision, not an accident. The goal was under 12 KB; BENCHMARKS.md says why it is not pursued.
  */
-const BUDGET = 15_650
+const BUDGET = 16_050
 
 it('connect + createPool bundle for the browser without Node code, within budget', async () => {
   const size = await measureBundleSize()

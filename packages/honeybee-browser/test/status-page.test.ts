@@ -1,7 +1,7 @@
 /**
  * The status page in real headless Chromium: a pool of two real relays, one of them restarted, with
- * events flowing. Asserts on the page's DOM and saves a screenshot to test-results/ (gitignored) for a
- * person to look at.
+ * events flowing; the other one serves the page. Asserts on the page's DOM and saves a screenshot to
+ * test-results/ (gitignored) for a person to look at.
  */
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -9,16 +9,17 @@ import { type RunningRelay, startRelay } from 'honeybee-cli'
 import { createPool, normalizeRelayUrl, type Pool } from 'honeybee-node'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { launchChromium, type ServedPage } from './helpers/chromium.js'
+import { launchChromium } from './helpers/chromium.js'
 import { signedEvents } from './helpers/events.js'
-import { serveStatusPage } from './helpers/status-page.js'
+import { type StatusPageRelay, startStatusPageRelay } from './helpers/status-page.js'
 
 const RESULTS = fileURLToPath(new URL('../../../test-results/honeybee-browser/', import.meta.url))
 const SCREENSHOT = `${RESULTS}status-page.png`
 
 let browser: Browser
 let page: Page
-let served: ServedPage
+/** The steady relay, which serves the page too. */
+let served: StatusPageRelay
 let steady: RunningRelay
 let restarted: RunningRelay
 let feeder: Pool
@@ -53,29 +54,29 @@ function readRows(): Promise<Row[]> {
 }
 
 beforeAll(async () => {
-  steady = await startRelay({ port: 0 })
-  restarted = await startRelay({ port: 0 })
+  const [launched, servedBy, other] = await Promise.all([
+    launchChromium(),
+    startStatusPageRelay(),
+    startRelay({ port: 0 }),
+  ])
+  browser = launched
+  served = servedBy
+  steady = served.relay
+  restarted = other
   feeder = createPool({ relays: [steady.url, restarted.url], connection: { profile: 'persistent' } })
   // A burst every 600 ms leaves quiet gaps longer than the page's probe interval, so probes run too.
   feeding = setInterval(() => {
     for (const event of signedEvents(5, `status page ${Date.now()}`)) feeder.publish(event).subscribe()
   }, 600)
-  const [launched, page_] = await Promise.all([
-    launchChromium(),
-    serveStatusPage([steady.url, restarted.url], 250),
-  ])
-  browser = launched
-  served = page_
   page = await browser.newPage({ viewport: { width: 1000, height: 330 } })
-  await page.goto(served.url)
+  await page.goto(served.pageUrl([steady.url, restarted.url], 250))
 }, 30_000)
 
 afterAll(async () => {
   clearInterval(feeding)
   feeder?.close()
   await browser?.close()
-  await served?.close()
-  await steady?.close()
+  await served?.close() // the steady relay, then its HTTP server
   await restarted?.close()
 })
 
@@ -85,6 +86,13 @@ it('shows each relay of the pool live: status, reconnects, rates and probe laten
     undefined,
     { timeout: 10_000 },
   )
+  // The page came from the steady relay's own port, which still answers NIP-11 as the relay.
+  const origin = new URL((await page.evaluate('location.href')) as string)
+  expect(origin.port).toBe(new URL(steady.url).port)
+  const information = await fetch(origin.origin, { headers: { Accept: 'application/nostr+json' } })
+  expect(information.headers.get('content-type')).toBe('application/nostr+json')
+  expect(await information.json()).toMatchObject({ software: 'honeybee-cli' })
+
   const port = Number(new URL(restarted.url).port)
   await restarted.close()
   restarted = await startRelay({ port, store: restarted.store })
@@ -109,8 +117,10 @@ it('shows each relay of the pool live: status, reconnects, rates and probe laten
   ])
   for (const row of rows) {
     expect(row.probe).toMatch(/^\d+ ms$/)
+    expect(row.in).toMatch(/^\d+\.\d$/)
     expect(Number(row.in)).toBeGreaterThan(0)
-    expect(Number(row.out)).toBeGreaterThanOrEqual(0)
+    // The page sends only its probes (a REQ and a CLOSE each), so out is a rate, not always above 0.
+    expect(row.out).toMatch(/^\d+\.\d$/)
   }
   expect(await page.textContent('#summary')).toMatch(
     /^\d+ distinct live event\(s\) received across 2 relays$/,

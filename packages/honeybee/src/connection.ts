@@ -40,6 +40,7 @@ import { createTokenBucket, type RateLimiter, unlimited } from './rate-limiter.j
 import { exponentialBackoff, type ReconnectPolicy } from './reconnect.js'
 import { createRouter } from './router.js'
 import type { CloseInfo, SocketFactory, SocketHandlers, SocketLike } from './socket.js'
+import { exceedsUtf8, utf8Length } from './utf8-length.js'
 import { createWriteQueue, type WriteQueue } from './write-queue.js'
 
 export {
@@ -231,10 +232,10 @@ class DialingConnection implements Connection {
   send(envelope: string): boolean {
     if (this.#closed)
       throw new UsageError('InvalidState', `cannot send on a closed connection to ${this.url}`)
-    if (envelope.length > this.#config.maxMessageSize) {
+    if (exceedsUtf8(envelope, this.#config.maxMessageSize)) {
       throw new UsageError(
         'EnvelopeTooLarge',
-        `envelope of ${envelope.length} bytes exceeds maxMessageSize ${this.#config.maxMessageSize}`,
+        `envelope of ${utf8Length(envelope)} bytes exceeds maxMessageSize ${this.#config.maxMessageSize}`,
       )
     }
     if (this.#status.value === 'error') this.#activate() // new writes revive a connection that gave up

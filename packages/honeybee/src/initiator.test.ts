@@ -203,6 +203,41 @@ describe('req', () => {
     })
   })
 
+  it('never resumes later than the wall clock: an event dated tomorrow does not move since past today', () => {
+    inVirtualTime({}, {}, ({ conn, network, at, reqs }) => {
+      const today = Math.floor(Date.now() / 1000)
+      req(conn, { kinds: [1] }, { id: 's' }).subscribe()
+      at(1, () => {
+        network.last.receive(encloseSubscriptionEvent('s', JSON.stringify(event(1, today - 30))))
+        network.last.receive(encloseSubscriptionEvent('s', JSON.stringify(event(2, today + 86_400))))
+        network.last.receive(encloseEOSE('s'))
+        network.last.end()
+      })
+      at(1003, () => {
+        const since = reqs()[0]?.filters[0]?.since ?? Number.NaN
+        expect(since).toBeGreaterThanOrEqual(today - 60)
+        expect(since).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) - 60)
+      })
+    })
+  })
+
+  it('remembers at most 100,000 ids while it never sees EOSE: memory stays flat, the oldest may come twice', () => {
+    inVirtualTime({}, {}, ({ conn, network, at }) => {
+      let delivered = 0
+      req(conn, { kinds: [1] }, { id: 's' }).subscribe((m) => m.type === 'event' && delivered++)
+      const send = (n: number): void =>
+        network.last.receive(encloseSubscriptionEvent('s', JSON.stringify(event(n))))
+      at(1, () => {
+        for (let n = 0; n < 100_001; n++) send(n) // no EOSE: nothing is pruned
+        expect(delivered).toBe(100_001)
+        send(100_000) // remembered: dropped
+        expect(delivered).toBe(100_001)
+        send(0) // the oldest, forgotten to make room: delivered again
+        expect(delivered).toBe(100_002)
+      })
+    })
+  })
+
   it('re-sends an interrupted backfill unchanged, and drops what was already delivered', () => {
     inVirtualTime({}, {}, ({ conn, network, at, reqs }) => {
       const got: string[] = []
@@ -380,6 +415,38 @@ describe('req', () => {
     expect(network.last.sent).toEqual(['["REQ","first",{}]'])
     conn.close()
   })
+
+  it('holds REQs made before the document arrives, so they cannot go past max_subscriptions', async () => {
+    let answer: (info: { limitation: { max_subscriptions: number } }) => void = () => undefined
+    const document = new Promise<{ limitation: { max_subscriptions: number } }>(
+      (resolve) => (answer = resolve),
+    )
+    const { conn, network, step } = stepped({}, { fetchRelayInfo: () => document })
+    const a = req(conn, {}, { id: 'a' }).subscribe()
+    req(conn, {}, { id: 'b' }).subscribe()
+    req(conn, {}, { id: 'c' }).subscribe()
+    await step(50)
+    expect(network.last.sent).toEqual([]) // connected, but the limits are not known yet
+    answer({ limitation: { max_subscriptions: 1 } })
+    await step()
+    expect(network.last.sent).toEqual(['["REQ","a",{}]'])
+    a.unsubscribe()
+    expect(network.last.sent).toEqual(['["REQ","a",{}]', '["CLOSE","a"]', '["REQ","b",{}]'])
+    conn.close()
+  })
+
+  it('sends held REQs after connectTimeout when the document never comes', async () => {
+    const { conn, network, step } = stepped(
+      { connectTimeout: 2000 },
+      { fetchRelayInfo: () => new Promise(() => undefined) },
+    )
+    req(conn, {}, { id: 'a' }).subscribe()
+    await step(1990)
+    expect(network.last.sent).toEqual([])
+    await step(3000) // past connectTimeout (step counts from the last timer run, not from 1990)
+    expect(network.last.sent).toEqual(['["REQ","a",{}]'])
+    conn.close()
+  })
 })
 
 describe('sendClose', () => {
@@ -491,6 +558,25 @@ describe('publish', () => {
         expect(String((failure as Error).message)).toContain('id1')
         expect(completed).toBe(false)
       })
+    })
+  })
+
+  it("measures the relay's max_message_length in UTF-8 bytes, as NIP-11 does", () => {
+    const limit = 400
+    inVirtualTime({ relayLimits: { maxMessageLength: limit } }, {}, ({ conn, network, at }) => {
+      // About 260 UTF-16 units, but each € is 3 bytes: about 560 bytes in all.
+      const euros = { ...event(1), content: '€'.repeat(150) }
+      const ascii = { ...event(2), content: 'e'.repeat(100) }
+      let refused: unknown
+      publish(conn, euros).subscribe({ error: (e) => (refused = e) })
+      publish(conn, ascii).subscribe({ error: () => undefined }) // no OK comes: it times out later
+      expect(JSON.stringify(['EVENT', euros]).length).toBeLessThan(limit)
+      expect(refused).toMatchObject({ name: 'UsageError', code: 'EnvelopeTooLarge' })
+      expect(String((refused as Error).message)).toMatch(/^EVENT of 5\d\d bytes/)
+      let reqRefused: unknown
+      req(conn, { search: '€'.repeat(150) }).subscribe({ error: (e) => (reqRefused = e) })
+      expect(reqRefused).toMatchObject({ code: 'EnvelopeTooLarge' })
+      at(10, () => expect(network.last.sent).toEqual([`["EVENT",${JSON.stringify(ascii)}]`]))
     })
   })
 

@@ -21,6 +21,7 @@ import type { NostrEvent } from './nostr.js'
 import { parseReply, type ReplyPrefix } from './relay-reply.js'
 import { authenticated } from './req.js'
 import { type ConnectedWatcher, type OkMessage, type OkWaiter, type Session, sessionOf } from './session.js'
+import { exceedsUtf8, utf8Length } from './utf8-length.js'
 
 /** The relay's verdict on a published event. */
 export interface OkResult {
@@ -99,12 +100,12 @@ export function startPublish(
   }
   // The envelope is built again at each send rather than kept: only the event JSON stays in memory
   // while the OK is awaited.
-  const envelopeLength = encloseEvent(json).length
-  if (envelopeLength > session.maxMessageLength()) {
+  const envelope = encloseEvent(json)
+  if (exceedsUtf8(envelope, session.maxMessageLength())) {
     report.error(
       new UsageError(
         'EnvelopeTooLarge',
-        `EVENT of ${envelopeLength} bytes exceeds the relay's ${session.maxMessageLength()}`,
+        `EVENT of ${utf8Length(envelope)} bytes exceeds the relay's ${session.maxMessageLength()}`,
       ),
     )
     return STOPPED

@@ -23,6 +23,7 @@ import type { Filter } from './nostr.js'
 import { RelayError } from './relay-reply.js'
 import { sessionOf } from './session.js'
 import type { SeenIds, SubscriptionMessage } from './subscription-registry.js'
+import { exceedsUtf8, utf8Length } from './utf8-length.js'
 
 /** Options for {@link req}. */
 export interface ReqOptions {
@@ -53,14 +54,14 @@ export function req(
           `subscription id must be 1 to 64 characters, got ${id.length}`,
         )
       }
-      const length = encloseReq(
+      const envelope = encloseReq(
         id,
         parsed.map((f) => JSON.stringify(f)),
-      ).length
-      if (length > session.maxMessageLength()) {
+      )
+      if (exceedsUtf8(envelope, session.maxMessageLength())) {
         throw new UsageError(
           'EnvelopeTooLarge',
-          `REQ of ${length} bytes exceeds the relay's ${session.maxMessageLength()}`,
+          `REQ of ${utf8Length(envelope)} bytes exceeds the relay's ${session.maxMessageLength()}`,
         )
       }
     } catch (error) {

@@ -98,11 +98,15 @@ function createSession(connection: Connection): Session {
    * search (bench/pool.bench.ts W3). A Set adds and removes in O(1) and keeps the order of arrival.
    */
   let connected = false
+  /** How many times the connection connected while this session listened (the registry's clock). */
+  let connects = 0
   const connectedWatchers = new Set<ConnectedWatcher>()
 
   const report = (error: HoneybeeError): void => connection.report(error)
   const registry = createSubscriptionRegistry({
     send: (envelope) => connection.send(envelope),
+    connects: () => connects,
+    connected: () => connected,
     report,
     scheduler: connection.scheduler,
     arrivedAt: () => connection.lastMessageAt ?? connection.scheduler.now(),
@@ -189,14 +193,26 @@ function createSession(connection: Connection): Session {
     const fetchInfo = hooks.fetchRelayInfo
     if (infoRequested || fetchInfo === undefined) return
     infoRequested = true
+    // REQs wait for the document: sent before it, they could go past the relay's max_subscriptions
+    // and be refused. The wait is bounded by connectTimeout, whatever the fetcher does.
+    registry.holdRequests(true)
+    let waiting = true
+    const release = (): void => {
+      if (!waiting) return
+      waiting = false
+      giveUp.unsubscribe()
+      registry.holdRequests(false)
+    }
+    const giveUp = connection.scheduler.schedule(release, config.connectTimeout)
     fetchInfo(connection.url).then(
       (info) => {
         limits = info.limitation
         const max = limits?.max_subscriptions
         if (typeof max === 'number' && max > 0) registry.setMaxSubscriptions(max)
+        release()
       },
       // No document, no limits: the configured defaults stay in force.
-      () => undefined,
+      release,
     )
   }
 
@@ -228,6 +244,7 @@ function createSession(connection: Connection): Session {
         const now = status === 'connected'
         if (now === connected) return
         connected = now
+        if (now) connects++
         for (const watcher of connectedWatchers) watcher.onConnectedChange(now)
       }),
     )

@@ -71,6 +71,11 @@ export interface SubscriptionRegistry {
   list(): readonly SubscriptionInfo[]
   /** Changes the number of subscriptions open at once (from the relay's NIP-11 document). */
   setMaxSubscriptions(max: number): void
+  /**
+   * While `true`, new REQs wait in the queue (the relay's limits are being fetched); `false` sends
+   * what the limit allows.
+   */
+  holdRequests(hold: boolean): void
   /** Sends every open subscription's REQ again; called after a reconnect. */
   restore(): void
   /** Routes an incoming EVENT envelope. */
@@ -91,7 +96,14 @@ export interface SubscriptionRegistry {
 
 /** What a registry needs from its connection. */
 export interface RegistryContext {
-  readonly send: (envelope: string) => void
+  /** Sends, or holds in the write queue: `true` when handed to the socket, `false` when held. */
+  readonly send: (envelope: string) => boolean
+  /**
+   * The number of the connection: how many times it connected so far, counting the current one; and
+   * whether it is connected now. Both change before {@link SubscriptionRegistry.restore} runs.
+   */
+  readonly connects: () => number
+  readonly connected: () => boolean
   readonly report: (error: HoneybeeError) => void
   readonly scheduler: SchedulerLike
   /** When the envelope being handled arrived (the connection read the clock for it already). */
@@ -118,12 +130,18 @@ interface Entry {
   eoseTimer: Subscription | undefined
   /** New events in a row since the last duplicate: from {@link PARSE_FIRST_AFTER} on, parse first. */
   newInARow: number
+  /**
+   * When its last REQ was held in the connection's write queue, the number of the connection that
+   * sends it (see {@link RegistryContext.connects}); 0 when it was handed to a socket.
+   */
+  heldFor: number
 }
 
 /** Creates an empty registry. */
 export function createSubscriptionRegistry(context: RegistryContext): SubscriptionRegistry {
   const entries = new Map<string, Entry>()
   let maxSubscriptions = context.maxSubscriptions
+  let holding = false
   /** How many subscriptions expect copies (fewer than PARSE_FIRST_AFTER new events in a row). */
   let expectingCopies = 0
 
@@ -144,12 +162,15 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
 
   function sendReq(entry: Entry, filters: readonly Filter[]): void {
     entry.state = 'open'
-    context.send(
+    const handed = context.send(
       encloseReq(
         entry.request.id,
         filters.map((f) => JSON.stringify(f)),
       ),
     )
+    // Held while disconnected: the next connection flushes it. Held while connected (rate limit,
+    // back pressure): this one does.
+    entry.heldFor = handed ? 0 : context.connected() ? context.connects() : context.connects() + 1
   }
 
   function armEoseTimer(entry: Entry): void {
@@ -176,7 +197,7 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
 
   function promoteQueued(): void {
     for (const entry of entries.values()) {
-      if (openCount() >= maxSubscriptions) return
+      if (holding || openCount() >= maxSubscriptions) return
       if (entry.state === 'queued') open(entry)
     }
   }
@@ -186,12 +207,12 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
     const { adjustSince, overlap } = context.resubscribe
     if (!adjustSince || !entry.eosed || entry.newest === Number.NEGATIVE_INFINITY)
       return entry.request.filters
-    const since = entry.newest - overlap
+    const since = resumePoint(entry) - overlap
     return entry.request.filters.map((filter) => ({ ...filter, since: Math.max(filter.since ?? 0, since) }))
   }
 
   function prune(entry: Entry): void {
-    const floor = entry.newest - context.resubscribe.overlap
+    const floor = resumePoint(entry) - context.resubscribe.overlap
     let kept = 0
     for (const createdAt of entry.delivered.values()) if (createdAt >= floor) kept++
     if (kept * 2 < entry.delivered.size) {
@@ -235,10 +256,11 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
         lastEventAt: scheduler.now(),
         eoseTimer: undefined,
         newInARow: 0,
+        heldFor: 0,
       }
       entries.set(request.id, entry)
       expectingCopies++ // a new subscription starts expecting copies
-      if (openCount() < maxSubscriptions) open(entry)
+      if (!holding && openCount() < maxSubscriptions) open(entry)
     },
 
     remove(id) {
@@ -263,8 +285,19 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
       promoteQueued()
     },
 
+    holdRequests(hold) {
+      holding = hold
+      promoteQueued()
+    },
+
     restore() {
-      for (const entry of entries.values()) if (entry.state === 'open') sendReq(entry, resumeFilters(entry))
+      for (const entry of entries.values()) {
+        if (entry.state !== 'open') continue
+        // A REQ made while disconnected still waits in the write queue, which goes out right after
+        // this: sending it again would make the relay replace the subscription and replay its backfill.
+        if (entry.heldFor === context.connects()) entry.heldFor = 0
+        else sendReq(entry, resumeFilters(entry))
+      }
     },
 
     handleEvent(envelope) {
@@ -338,6 +371,23 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
 }
 
 /**
+ * Where a resumed subscription picks up: the newest `created_at` delivered, but never later than the
+ * wall clock. `created_at` is chosen by authors, and one event dated tomorrow must not move `since`
+ * past everything published until then. (Wall-clock time, not the scheduler's: `created_at` is Unix
+ * time, while a test's virtual clock starts at 0.)
+ */
+function resumePoint(entry: Entry): number {
+  return Math.min(entry.newest, Math.floor(Date.now() / 1000))
+}
+
+/**
+ * The most ids a subscription without a shared set remembers, as many as the pool's set by default
+ * (`DEFAULT_MAX_SEEN_IDS`). Pruning after EOSE usually keeps far fewer; this bounds a subscription
+ * whose relay never sends EOSE, so never prunes. Forgetting costs at worst a duplicate, never an event.
+ */
+const MAX_DELIVERED = 100_000
+
+/**
  * Records `event` as delivered, unless it was already (on this subscription, or on any sharing its
  * set); `false` then. A copy another relay sent first counts for resuming this relay's subscription.
  */
@@ -345,9 +395,12 @@ function record(entry: Entry, event: NostrEvent): boolean {
   const { seen } = entry.request
   let added: boolean
   if (seen === undefined) {
-    const size = entry.delivered.size
-    entry.delivered.set(event.id, event.created_at)
-    added = entry.delivered.size > size
+    const { delivered } = entry
+    const size = delivered.size
+    delivered.set(event.id, event.created_at)
+    added = delivered.size > size
+    // A Map iterates in insertion order: the first key is the oldest.
+    if (added && size >= MAX_DELIVERED) delivered.delete(delivered.keys().next().value as string)
   } else added = seen.add(event.id, event.created_at)
   if (event.created_at > entry.newest) entry.newest = event.created_at
   return added

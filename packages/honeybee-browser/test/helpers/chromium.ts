@@ -3,7 +3,7 @@
  * (which never downloads a browser of its own), and pages bundled with esbuild from the package's
  * TypeScript source, served over HTTP from 127.0.0.1 so they have a real origin.
  */
-import { createServer } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
@@ -46,35 +46,56 @@ export async function bundleFixture(fixture: string): Promise<string> {
   return output.text
 }
 
-/** A page served from 127.0.0.1: `/` is the HTML, `/app.js` the bundled script. */
-export interface ServedPage {
-  readonly url: string
-  close(): Promise<void>
-}
+/**
+ * A page's routes, for any `node:http` server: answers a request for `/` or `/app.js` and returns
+ * true, or returns false having written nothing, so the server can answer the rest its own way.
+ */
+export type PageRoutes = (request: IncomingMessage, response: ServerResponse) => boolean
 
-/** Serves `script` (a module) in a page titled `title`, with `body` as its markup. */
-export async function servePage(title: string, script: string, body = ''): Promise<ServedPage> {
+/** The routes of a page titled `title` running `script` (a module), with `body` as its markup: `/` is the HTML, `/app.js` the script. */
+export function pageRoutes(title: string, script: string, body = ''): PageRoutes {
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body>${body}<script type="module" src="/app.js"></script></body></html>`
-  const server = createServer((request, response) => {
+  return (request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname
     if (path === '/app.js') {
       response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(script)
     } else if (path === '/') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html)
     } else {
-      response.writeHead(404).end()
+      return false
     }
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
+    return true
   }
+}
+
+/** Listens on a free port of 127.0.0.1 and returns the port. */
+export async function listenOnLoopback(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return (server.address() as AddressInfo).port
+}
+
+/** Stops `server`, cutting its open connections (a browser's keep-alives) rather than waiting them out. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.closeAllConnections()
+    server.close(() => resolve())
+  })
+}
+
+/** A page served from 127.0.0.1: `/` is the HTML, `/app.js` the bundled script. */
+export interface ServedPage {
+  readonly url: string
+  close(): Promise<void>
+}
+
+/** Serves `script` (a module) in a page titled `title`, with `body` as its markup, on a server of its own. */
+export async function servePage(title: string, script: string, body = ''): Promise<ServedPage> {
+  const routes = pageRoutes(title, script, body)
+  const server = createServer((request, response) => {
+    if (!routes(request, response)) response.writeHead(404).end()
+  })
+  const port = await listenOnLoopback(server)
+  return { url: `http://127.0.0.1:${port}/`, close: () => closeServer(server) }
 }
 
 /**

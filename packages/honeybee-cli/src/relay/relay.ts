@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
+import type { Server } from 'node:http'
 import {
   type Filter,
   type NostrEvent,
@@ -27,6 +28,13 @@ export interface RelayOptions {
   readonly host?: string
   /** 0 picks a free port. @default 7777 */
   readonly port?: number
+  /**
+   * Take WebSockets from this HTTP server's upgrades instead of listening (`host` and `port` are then
+   * ignored): the relay shares a port with the server's own pages. Its plain HTTP requests stay the
+   * server's, NIP-11 included (answer it with honeybee-node's `handleInformationRequest` and
+   * `relay.server.info`); `close()` leaves the server running.
+   */
+  readonly server?: Server
   /** Keep events in an append-only journal in this folder, replayed on start. */
   readonly dataDir?: string
   /** Per-connection limits (message size, rate, subscriptions, buffered bytes). */
@@ -108,6 +116,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RunningRel
   const server = await serve({
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 7777,
+    ...(options.server === undefined ? {} : { server: options.server }),
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     info: {
       name: 'honeybee relay',
