@@ -32,7 +32,7 @@ const CLOSED = 3
  * wss.on('connection', (ws) => {
  *   const conn = fromSocket(ws, { limits: { maxSubscriptions: 50 } })
  *   conn.reqs$.subscribe(({ subId }) => conn.sendEOSE(subId))
- *   conn.events$.subscribe(({ event }) => conn.sendOK(JSON.parse(event).id, true, ''))
+ *   conn.events$.subscribe(({ id }) => id !== undefined && conn.sendOK(id, true, ''))
  * })
  * ```
  */

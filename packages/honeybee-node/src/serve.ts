@@ -83,7 +83,7 @@ const PAYLOAD_CEILING = 4
  *
  * const relay = await serve({ port: 7777, info: { name: 'my relay' }, limits: { rateLimit: { enabled: true } } })
  * relay.connections$.subscribe((conn) => {
- *   conn.events$.subscribe(({ event }) => conn.sendOK(JSON.parse(event).id, true, ''))
+ *   conn.events$.subscribe(({ id }) => id !== undefined && conn.sendOK(id, true, ''))
  *   conn.reqs$.subscribe(({ subId }) => conn.sendEOSE(subId))
  * })
  * console.log(relay.url) // ws://127.0.0.1:7777

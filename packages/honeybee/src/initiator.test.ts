@@ -203,6 +203,19 @@ describe('req', () => {
     })
   })
 
+  it("takes an EOSE timeout of its own, instead of the connection's", () => {
+    inVirtualTime({ eoseTimeout: 10_000 }, {}, ({ conn, at }) => {
+      const quick: SubscriptionMessage[] = []
+      const usual: SubscriptionMessage[] = []
+      req(conn, {}, { id: 'quick', eoseTimeout: 500 }).subscribe((m) => quick.push(m))
+      req(conn, {}, { id: 'usual' }).subscribe((m) => usual.push(m))
+      at(499, () => expect(quick).toEqual([]))
+      at(502, () => expect(quick).toEqual([{ type: 'eose', subId: 'quick', timedOut: true }]))
+      at(9_990, () => expect(usual).toEqual([]))
+      at(10_010, () => expect(usual).toEqual([{ type: 'eose', subId: 'usual', timedOut: true }]))
+    })
+  })
+
   it('never resumes later than the wall clock: an event dated tomorrow does not move since past today', () => {
     inVirtualTime({}, {}, ({ conn, network, at, reqs }) => {
       const today = Math.floor(Date.now() / 1000)
@@ -446,6 +459,28 @@ describe('req', () => {
     await step(3000) // past connectTimeout (step counts from the last timer run, not from 1990)
     expect(network.last.sent).toEqual(['["REQ","a",{}]'])
     conn.close()
+  })
+})
+
+describe('closing the connection', () => {
+  it('completes every req() and ends every publish waiting for its OK with ConnectionClosed', () => {
+    inVirtualTime({}, {}, ({ conn, at }) => {
+      const ended: string[] = []
+      req(conn, { kinds: [1] }).subscribe({ complete: () => ended.push('req complete') })
+      publish(conn, event(1)).subscribe({
+        error: (e: { code: string; message: string }) => ended.push(`publish ${e.code}: ${e.message}`),
+      })
+      at(5, () => {
+        expect(ended).toEqual([])
+        conn.close()
+      })
+      at(6000, () =>
+        expect(ended).toEqual([
+          'publish ConnectionClosed: ws://relay.test was closed before it answered id1',
+          'req complete',
+        ]),
+      )
+    })
   })
 })
 

@@ -212,15 +212,16 @@ class PendingPublish implements PublishInFlight, OkWaiter, ConnectedWatcher {
   }
 
   /**
-   * The connection gave up reconnecting (session): without a socket no OK can come, so the publish
-   * ends now rather than never. The copy it holds stays queued, and goes out if the connection is
-   * revived: a verdict of "not answered" is not a promise that the relay never sees it.
+   * The connection gave up reconnecting, or was closed (session): without a socket no OK can come,
+   * so the publish ends now rather than never. After giving up, the copy it holds stays queued and
+   * goes out if the connection is revived: "not answered" is not a promise that the relay never sees it.
    */
-  onGaveUp(): void {
+  onEnded(status: 'error' | 'closed'): void {
+    const what = status === 'closed' ? 'was closed' : 'stopped reconnecting'
     this.#fail(
       new ConnectionError(
         'ConnectionClosed',
-        `${this.#connection.url} stopped reconnecting before it answered ${this.#eventId}`,
+        `${this.#connection.url} ${what} before it answered ${this.#eventId}`,
       ),
     )
   }

@@ -31,6 +31,11 @@ export interface ReqOptions {
   readonly id?: string
   /** Event ids already delivered elsewhere (the pool shares one across relays); checked before parsing. */
   readonly seen?: SeenIds
+  /**
+   * How long to wait for EOSE, counted from the last event received, before delivering a timed-out
+   * `eose`. @default connection.config.eoseTimeout
+   */
+  readonly eoseTimeout?: number
 }
 
 /**
@@ -80,6 +85,7 @@ export function req(
         deliver,
         end: () => subscriber.complete(),
         ...(options.seen === undefined ? {} : { seen: options.seen }),
+        ...(options.eoseTimeout === undefined ? {} : { eoseTimeout: options.eoseTimeout }),
       })
 
     function deliver(message: SubscriptionMessage): void {

@@ -29,6 +29,11 @@ export interface InboundRequest {
 
 /** An EVENT or AUTH the peer sent. */
 export interface InboundEvent {
+  /**
+   * The event's `id`, read from the raw text without parsing it (what an OK answers to); `undefined`
+   * if the event has no string `id`. Not verified: checking it against the content is the relay's job.
+   */
+  readonly id: string | undefined
   /** The event, as the raw JSON text the peer sent (validated as a JSON object, nothing more). */
   readonly event: string
 }
@@ -45,7 +50,7 @@ export interface InboundEvent {
  *
  * const relay = await serve({ limits: { maxSubscriptions: 50 } })
  * relay.connections$.subscribe((conn) => {
- *   conn.events$.subscribe(({ event }) => conn.sendOK(JSON.parse(event).id, true, ''))
+ *   conn.events$.subscribe(({ id }) => id !== undefined && conn.sendOK(id, true, ''))
  *   conn.reqs$.subscribe(({ subId }) => {
  *     conn.sendEvent(subId, '{"id":"ab12","kind":1,"content":"hi"}')
  *     conn.sendEOSE(subId)

@@ -37,8 +37,12 @@ describe('routing what the initiator sends', () => {
       peer.receive(`["EVENT", ${EVENT} ]`)
       peer.receive(`["AUTH",${EVENT}]`)
       peer.receive(`["COUNT","q",${filter}]`)
-      expect(events).toEqual([{ event: EVENT }])
-      expect(auths).toEqual([{ event: EVENT }])
+      peer.receive('["EVENT",{"kind":1,"id":7}]') // no string id: still delivered, without one
+      expect(events).toEqual([
+        { id: ID, event: EVENT },
+        { id: undefined, event: '{"kind":1,"id":7}' },
+      ])
+      expect(auths).toEqual([{ id: ID, event: EVENT }])
       expect(counts).toEqual([{ subId: 'q', filters: [filter] }])
       expect([...conn.subscriptions]).toEqual(['feed']) // a COUNT is not a subscription
 
@@ -46,7 +50,7 @@ describe('routing what the initiator sends', () => {
       peer.receive('["CLOSE","never-opened"]') // ignored: not live
       expect(closes).toEqual(['feed'])
       expect(conn.subscriptions.size).toBe(0)
-      expect(messages).toHaveLength(6)
+      expect(messages).toHaveLength(7)
       expect(errors).toEqual([])
       expect(peer.sent).toEqual([])
     })

@@ -23,6 +23,7 @@ import {
   encloseNotice,
   encloseOK,
   encloseSubscriptionEvent,
+  peekEventId,
   RootsError,
 } from 'roots-ws'
 import { asyncScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs'
@@ -339,10 +340,10 @@ class AcceptedConnection implements ResponderConnection {
   #dispatch(message: InboundMessage, envelope: string): void {
     switch (message.type) {
       case 'EVENT':
-        this.#events?.emit(Object.freeze({ event: message.event }))
+        this.#events?.emit(Object.freeze({ id: peekEventId(message.event), event: message.event }))
         return
       case 'AUTH':
-        this.#auths?.emit(Object.freeze({ event: message.event }))
+        this.#auths?.emit(Object.freeze({ id: peekEventId(message.event), event: message.event }))
         return
       case 'CLOSE':
         if (this.#subscriptions.delete(message.subId)) this.#closes?.emit(message.subId)

@@ -36,10 +36,10 @@ export interface OkWaiter {
 export interface ConnectedWatcher {
   onConnectedChange(connected: boolean): void
   /**
-   * The connection stopped reconnecting by itself (status `error`: its attempts ran out, or reconnection
-   * is off): nothing held will go out unless new writes revive it.
+   * The connection stopped by itself (status `error`: its attempts ran out, or reconnection is off;
+   * nothing held goes out unless new writes revive it) or was closed (`closed`: nothing more goes out).
    */
-  onGaveUp(): void
+  onEnded(status: 'error' | 'closed'): void
 }
 
 /** @internal */
@@ -239,8 +239,12 @@ function createSession(connection: Connection): Session {
     // Last, so status$ (which replays the current status) finds the connection activated above.
     subscription.add(
       connection.status$.subscribe((status) => {
-        // A copy: a watcher that gives up stops watching, from inside this loop.
-        if (status === 'error') for (const watcher of [...connectedWatchers]) watcher.onGaveUp()
+        if (status === 'error' || status === 'closed') {
+          // A copy: a watcher that ends stops watching, from inside this loop.
+          for (const watcher of [...connectedWatchers]) watcher.onEnded(status)
+        }
+        // Closed for good: every subscription ends (a req() completes) rather than wait forever.
+        if (status === 'closed') registry.endAll()
         const now = status === 'connected'
         if (now === connected) return
         connected = now

@@ -53,6 +53,8 @@ export interface SubscriptionRequest {
   readonly seen?: SeenIds
   /** Called when the subscription is closed from outside its owner (`sendClose`): it has ended. */
   readonly end?: () => void
+  /** Its EOSE timeout in ms, instead of the connection's `eoseTimeout`. */
+  readonly eoseTimeout?: number
 }
 
 /** The registry of one connection's subscriptions. */
@@ -78,6 +80,8 @@ export interface SubscriptionRegistry {
   holdRequests(hold: boolean): void
   /** Sends every open subscription's REQ again; called after a reconnect. */
   restore(): void
+  /** The connection closed: every subscription is dropped, and told that it ended. */
+  endAll(): void
   /** Routes an incoming EVENT envelope. */
   handleEvent(envelope: string): void
   /** Whether a subscription expects copies now, so that {@link dropCopy} may find one. */
@@ -175,19 +179,20 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
 
   function armEoseTimer(entry: Entry): void {
     entry.eoseTimer?.unsubscribe()
+    const limit = entry.request.eoseTimeout ?? context.eoseTimeout
     const check = (): void => {
       if (entry.eosed || entry.eoseDelivered || !entries.has(entry.request.id)) return
       const quiet = scheduler.now() - entry.lastEventAt
-      if (quiet < context.eoseTimeout) {
+      if (quiet < limit) {
         // Events are still arriving: a long backfill is not cut off.
-        entry.eoseTimer = scheduler.schedule(check, context.eoseTimeout - quiet)
+        entry.eoseTimer = scheduler.schedule(check, limit - quiet)
         return
       }
       entry.eoseDelivered = true
       entry.request.deliver({ type: 'eose', subId: entry.request.id, timedOut: true })
     }
     entry.lastEventAt = scheduler.now()
-    entry.eoseTimer = scheduler.schedule(check, context.eoseTimeout)
+    entry.eoseTimer = scheduler.schedule(check, limit)
   }
 
   function open(entry: Entry): void {
@@ -288,6 +293,10 @@ export function createSubscriptionRegistry(context: RegistryContext): Subscripti
     holdRequests(hold) {
       holding = hold
       promoteQueued()
+    },
+
+    endAll() {
+      for (const id of [...entries.keys()]) drop(id)?.request.end?.()
     },
 
     restore() {
