@@ -5,44 +5,13 @@
  * with the same id would make the relay replace the subscription and replay its backfill. In virtual
  * time: sockets drop when the test ends them, and a redial comes 1000 ms later.
  */
-import { findReq } from 'roots-ws'
-import { TestScheduler } from 'rxjs/testing'
 import { describe, expect, it } from 'vitest'
-import { FakeNetwork, type FakeSocket } from '../test/fake-socket.js'
-import type { PartialConfig } from './config.js'
-import { type Connection, createConnection, req } from './index.js'
-
-interface Rig {
-  readonly network: FakeNetwork
-  readonly conn: Connection
-  at(t: number, fn: () => void): void
-}
-
-function inVirtualTime(config: PartialConfig, body: (rig: Rig) => void): void {
-  const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b))
-  scheduler.run(() => {
-    const network = new FakeNetwork()
-    network.defer = (fn) => scheduler.schedule(fn)
-    network.onSocket = (socket) => socket.open()
-    const conn = createConnection('ws://relay.test', {
-      reconnect: { jitter: 0, initialDelay: 1000, factor: 1 },
-      ...config,
-      socketFactory: network.factory,
-      scheduler,
-    })
-    body({ network, conn, at: (t, fn) => scheduler.schedule(fn, t - scheduler.now()) })
-    scheduler.schedule(() => conn.close(), 600_000)
-    scheduler.flush()
-  })
-}
-
-/** The subscription ids of the REQs `socket` received, in order. */
-const reqIds = (socket: FakeSocket | undefined): string[] =>
-  (socket?.sent ?? []).filter((e) => e.startsWith('["REQ"')).map((e) => findReq(e).subId)
+import { inVirtualTime, reqIds } from '../test/connection-rig.js'
+import { req } from './index.js'
 
 describe('one REQ per subscription per socket', () => {
   it('made during a backoff: once on the next socket, and once again after a later reconnect', () => {
-    inVirtualTime({}, ({ network, conn, at }) => {
+    inVirtualTime({ reconnect: { factor: 1 } }, ({ network, conn, at }) => {
       req(conn, { kinds: [1] }, { id: 'early' }).subscribe()
       at(1, () => network.last.end())
       at(500, () => {

@@ -5,17 +5,10 @@
  * filters go out unchanged. In virtual time: the socket drops at 1 ms, the redial opens at 1001 ms.
  */
 import { encloseEOSE, encloseSubscriptionEvent, findReq } from 'roots-ws'
-import { TestScheduler } from 'rxjs/testing'
 import { describe, expect, it } from 'vitest'
-import { FakeNetwork, type FakeSocket } from '../test/fake-socket.js'
-import {
-  type Connection,
-  createConnection,
-  type Filter,
-  type NostrEvent,
-  type PartialConfig,
-  req,
-} from './index.js'
+import { type ConnectionRig, inVirtualTime } from '../test/connection-rig.js'
+import type { FakeSocket } from '../test/fake-socket.js'
+import { type Filter, type NostrEvent, req } from './index.js'
 
 const event = (n: number, createdAt: number): NostrEvent => ({
   id: `id${n}`,
@@ -26,31 +19,6 @@ const event = (n: number, createdAt: number): NostrEvent => ({
   content: `c${n}`,
   sig: 'sig',
 })
-
-interface Rig {
-  readonly network: FakeNetwork
-  readonly conn: Connection
-  at(t: number, fn: () => void): void
-}
-
-/** Runs `body` in virtual time; sockets open at once, and a lost one is redialled 1000 ms later. */
-function inVirtualTime(config: PartialConfig, body: (rig: Rig) => void): void {
-  const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b))
-  scheduler.run(() => {
-    const network = new FakeNetwork()
-    network.defer = (fn) => scheduler.schedule(fn)
-    network.onSocket = (socket) => socket.open()
-    const conn = createConnection('ws://relay.test', {
-      reconnect: { jitter: 0, initialDelay: 1000 },
-      ...config,
-      socketFactory: network.factory,
-      scheduler,
-    })
-    body({ network, conn, at: (t, fn) => scheduler.schedule(fn, t - scheduler.now()) })
-    scheduler.schedule(() => conn.close(), 600_000)
-    scheduler.flush()
-  })
-}
 
 /** The REQs `socket` received, parsed. */
 const reqs = (socket: FakeSocket): { subId: string; filters: Filter[] }[] =>
@@ -66,7 +34,7 @@ const reqs = (socket: FakeSocket): { subId: string; filters: Filter[] }[] =>
  * drops. Returns a function giving the REQs of the socket redialled.
  */
 function reconnectAfter(
-  rig: Rig,
+  rig: ConnectionRig,
   filters: Filter | Filter[],
   events: NostrEvent[],
   eose: boolean,

@@ -3,35 +3,10 @@
  * what `req()` adds, what unsubscribing or the relay's CLOSED removes, and which are queued behind the
  * relay's limit. In virtual time on a scripted socket (the rig of initiator.test.ts, cut down).
  */
-import { encloseClosed, findReq } from 'roots-ws'
-import { TestScheduler } from 'rxjs/testing'
+import { encloseClosed } from 'roots-ws'
 import { describe, expect, it } from 'vitest'
-import { FakeNetwork } from '../test/fake-socket.js'
-import { type Connection, createConnection, type PartialConfig, req, subscriptionsOf } from './index.js'
-
-interface Rig {
-  readonly network: FakeNetwork
-  readonly conn: Connection
-  at(t: number, fn: () => void): void
-}
-
-/** Runs `body` in virtual time against a connection whose sockets open at once. */
-function inVirtualTime(config: PartialConfig, body: (rig: Rig) => void): void {
-  const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b))
-  scheduler.run(() => {
-    const network = new FakeNetwork()
-    network.defer = (fn) => scheduler.schedule(fn)
-    network.onSocket = (socket) => socket.open()
-    const conn = createConnection('ws://relay.test', { ...config, socketFactory: network.factory, scheduler })
-    body({ network, conn, at: (t, fn) => scheduler.schedule(fn, t - scheduler.now()) })
-    scheduler.schedule(() => conn.close(), 600_000)
-    scheduler.flush()
-  })
-}
-
-/** The subscription ids of the REQs the current socket received, in order. */
-const reqIds = (network: FakeNetwork): string[] =>
-  network.last.sent.filter((e) => e.startsWith('["REQ"')).map((e) => findReq(e).subId)
+import { inVirtualTime, reqIds } from '../test/connection-rig.js'
+import { createConnection, req, subscriptionsOf } from './index.js'
 
 describe('subscriptionsOf(conn).list()', () => {
   it('lists each req() with its id and filters, and forgets each one unsubscribed', () => {
@@ -42,8 +17,8 @@ describe('subscriptionsOf(conn).list()', () => {
       // No id given: the generated one is listed; filters given as JSON text are listed parsed.
       const b = req(conn, ['{"kinds":[7]}', '{"authors":["pk"]}']).subscribe()
       at(1, () => {
-        const generated = reqIds(network)[1]
-        expect(reqIds(network)).toEqual(['a', generated])
+        const generated = reqIds(network.last)[1]
+        expect(reqIds(network.last)).toEqual(['a', generated])
         expect(registry.list()).toEqual([
           { id: 'a', filters: [{ kinds: [1] }], state: 'open' },
           { id: generated, filters: [{ kinds: [7] }, { authors: ['pk'] }], state: 'open' },

@@ -4,39 +4,9 @@
  * so a reconnect does not bring it back; the subscriptions still active are re-sent. In virtual time:
  * the first socket drops at 1 ms and the redial comes at 1001 ms.
  */
-import { findReq } from 'roots-ws'
-import { TestScheduler } from 'rxjs/testing'
 import { describe, expect, it } from 'vitest'
-import { FakeNetwork, type FakeSocket } from '../test/fake-socket.js'
-import { type Connection, createConnection, req, subscriptionsOf } from './index.js'
-
-interface Rig {
-  readonly network: FakeNetwork
-  readonly conn: Connection
-  at(t: number, fn: () => void): void
-}
-
-/** Runs `body` in virtual time; sockets open at once unless the body replaces `network.onSocket`. */
-function inVirtualTime(body: (rig: Rig) => void): void {
-  const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b))
-  scheduler.run(() => {
-    const network = new FakeNetwork()
-    network.defer = (fn) => scheduler.schedule(fn)
-    network.onSocket = (socket) => socket.open()
-    const conn = createConnection('ws://relay.test', {
-      reconnect: { jitter: 0, initialDelay: 1000 },
-      socketFactory: network.factory,
-      scheduler,
-    })
-    body({ network, conn, at: (t, fn) => scheduler.schedule(fn, t - scheduler.now()) })
-    scheduler.schedule(() => conn.close(), 600_000)
-    scheduler.flush()
-  })
-}
-
-/** The subscription ids of the REQs `socket` received, in order. */
-const reqIds = (socket: FakeSocket): string[] =>
-  socket.sent.filter((e) => e.startsWith('["REQ"')).map((e) => findReq(e).subId)
+import { inVirtualTime, reqIds } from '../test/connection-rig.js'
+import { type Connection, req, subscriptionsOf } from './index.js'
 
 const listed = (conn: Connection): string[] =>
   subscriptionsOf(conn)
@@ -45,7 +15,7 @@ const listed = (conn: Connection): string[] =>
 
 describe('unsubscribing while the connection is down', () => {
   it('in backoff: gone from the registry at once, and not re-sent after the reconnect', () => {
-    inVirtualTime(({ network, conn, at }) => {
+    inVirtualTime({}, ({ network, conn, at }) => {
       const gone = req(conn, { kinds: [1] }, { id: 'gone' }).subscribe()
       req(conn, { kinds: [2] }, { id: 'kept' }).subscribe()
       at(1, () => {
@@ -67,7 +37,7 @@ describe('unsubscribing while the connection is down', () => {
   })
 
   it('while the redial is still connecting: not re-sent once the socket opens', () => {
-    inVirtualTime(({ network, conn, at }) => {
+    inVirtualTime({}, ({ network, conn, at }) => {
       // The second socket opens only when the test says so.
       network.onSocket = (socket) => network.sockets.length === 1 && socket.open()
       const gone = req(conn, { kinds: [1] }, { id: 'gone' }).subscribe()
@@ -87,7 +57,7 @@ describe('unsubscribing while the connection is down', () => {
   })
 
   it('the only subscription: nothing is re-sent after the reconnect', () => {
-    inVirtualTime(({ network, conn, at }) => {
+    inVirtualTime({}, ({ network, conn, at }) => {
       const only = req(conn, { kinds: [1] }, { id: 'only' }).subscribe()
       at(1, () => network.last.end())
       at(500, () => {
@@ -100,7 +70,7 @@ describe('unsubscribing while the connection is down', () => {
   })
 
   it('after close(): the CLOSE is refused by the connection, yet unsubscribing neither throws nor keeps it', () => {
-    inVirtualTime(({ network, conn, at }) => {
+    inVirtualTime({}, ({ network, conn, at }) => {
       const gone = req(conn, { kinds: [1] }, { id: 'gone' }).subscribe()
       at(1, () => {
         const socket = network.last
