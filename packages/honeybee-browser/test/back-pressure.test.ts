@@ -6,17 +6,16 @@
  */
 import type { IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { WebSocketServer } from 'ws'
-import { bundleFixture, call, launchChromium, type ServedPage, servePage, until } from './helpers/chromium.js'
+import { call, type HarnessPage, openHarness, until } from './helpers/chromium.js'
 
 const FRAMES = 400
 const FRAME_BYTES = 64 * 1024
 const HIGH_WATER = 1024 * 1024
 
-let browser: Browser
-let served: ServedPage
+let harness: HarnessPage | undefined
 let page: Page
 let server: WebSocketServer
 let url: string
@@ -37,17 +36,12 @@ beforeAll(async () => {
   })
   await new Promise<void>((resolve) => server.once('listening', resolve))
   url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const [script, launched] = await Promise.all([bundleFixture('harness.ts'), launchChromium()])
-  browser = launched
-  served = await servePage('honeybee-browser back pressure', script)
-  page = await browser.newPage()
-  await page.goto(served.url)
-  await page.waitForFunction('window.harness !== undefined')
+  harness = await openHarness('honeybee-browser back pressure')
+  page = harness.page
 }, 30_000)
 
 afterAll(async () => {
-  await browser?.close()
-  await served?.close()
+  await harness?.close()
   for (const client of server?.clients ?? []) client.terminate()
   await new Promise((resolve) => server?.close(resolve))
 })

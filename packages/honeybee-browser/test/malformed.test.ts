@@ -3,16 +3,15 @@
  * `errors$` and the stream goes on. The relay is a raw `ws` server, so it can send anything.
  */
 import type { AddressInfo } from 'node:net'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { encloseEOSE, encloseSubscriptionEvent, findReq, getLabel } from 'roots-ws'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { WebSocketServer } from 'ws'
 import type { Summary } from './fixtures/harness.js'
-import { bundleFixture, call, launchChromium, type ServedPage, servePage, until } from './helpers/chromium.js'
+import { call, type HarnessPage, openHarness, until } from './helpers/chromium.js'
 import { storedEvents } from './helpers/events.js'
 
-let browser: Browser
-let served: ServedPage
+let harness: HarnessPage | undefined
 let page: Page
 let relay: WebSocketServer
 
@@ -38,17 +37,12 @@ beforeAll(async () => {
       socket.send(encloseEOSE(subId))
     }),
   )
-  const [script, launched] = await Promise.all([bundleFixture('harness.ts'), launchChromium()])
-  browser = launched
-  served = await servePage('honeybee-browser: malformed frames', script)
-  page = await browser.newPage()
-  await page.goto(served.url)
-  await page.waitForFunction('window.harness !== undefined')
+  harness = await openHarness('honeybee-browser: malformed frames')
+  page = harness.page
 }, 30_000)
 
 afterAll(async () => {
-  await browser?.close()
-  await served?.close()
+  await harness?.close()
   for (const client of relay?.clients ?? []) client.terminate()
   await new Promise((resolve) => relay?.close(resolve))
 })

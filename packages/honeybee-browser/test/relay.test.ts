@@ -5,17 +5,16 @@
  */
 import { createEventStore, type EventStore, type RunningRelay, startRelay } from 'honeybee-cli'
 import { connect as connectNode, publish as publishNode } from 'honeybee-node'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { firstValueFrom } from 'rxjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Summary } from './fixtures/harness.js'
-import { bundleFixture, call, launchChromium, type ServedPage, servePage, until } from './helpers/chromium.js'
+import { call, type HarnessPage, openHarness, until } from './helpers/chromium.js'
 import { signedEvents, storedEvents } from './helpers/events.js'
 
 const STORED = 10_000
 
-let browser: Browser
-let served: ServedPage
+let harness: HarnessPage | undefined
 let page: Page
 let store: EventStore
 let relay: RunningRelay
@@ -35,17 +34,12 @@ beforeAll(async () => {
   for (const event of storedEvents(STORED)) store.add(event)
   relay = await startRelay({ port: 0, store })
   port = Number(new URL(relay.url).port)
-  const [script, launched] = await Promise.all([bundleFixture('harness.ts'), launchChromium()])
-  browser = launched
-  served = await servePage('honeybee-browser tests', script)
-  page = await browser.newPage()
-  await page.goto(served.url)
-  await page.waitForFunction('window.harness !== undefined')
+  harness = await openHarness('honeybee-browser tests')
+  page = harness.page
 }, 30_000)
 
 afterAll(async () => {
-  await browser?.close()
-  await served?.close()
+  await harness?.close()
   await relay?.close()
 })
 

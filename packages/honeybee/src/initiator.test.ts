@@ -8,14 +8,19 @@ import {
   encloseEOSE,
   encloseOK,
   encloseSubscriptionEvent,
-  findReq,
 } from 'roots-ws'
 import { TestScheduler } from 'rxjs/testing'
 import { describe, expect, it } from 'vitest'
+import {
+  type ConnectionRig,
+  inVirtualTime as inVirtualTimeWith,
+  sentReqs,
+  testEvent,
+} from '../test/connection-rig.js'
 import { FakeNetwork, type FakeSocket } from '../test/fake-socket.js'
 import type { PartialConfig } from './config.js'
-import { type Connection, type ConnectionHooks, createConnection } from './connection.js'
-import type { Filter, NostrEvent } from './nostr.js'
+import { type ConnectionHooks, createConnection } from './connection.js'
+import type { Filter } from './nostr.js'
 import { type OkResult, publish } from './publish.js'
 import { parseReply } from './relay-reply.js'
 import { req } from './req.js'
@@ -23,56 +28,17 @@ import { sendClose } from './send-close.js'
 import { subscriptionsOf } from './session.js'
 import type { SubscriptionMessage } from './subscription-registry.js'
 
-function event(n: number, createdAt = 1000 + n): NostrEvent {
-  return {
-    id: `id${n}`,
-    pubkey: 'pk',
-    created_at: createdAt,
-    kind: 1,
-    tags: [],
-    content: `c${n}`,
-    sig: 'sig',
-  }
-}
+const event = testEvent
 
-interface Rig {
-  readonly scheduler: TestScheduler
-  readonly network: FakeNetwork
-  readonly conn: Connection
-  at(t: number, fn: () => void): void
+interface Rig extends ConnectionRig {
   /** The REQs the current socket received, parsed. */
   reqs(socket?: FakeSocket): { subId: string; filters: Filter[] }[]
 }
 
 function inVirtualTime(config: PartialConfig, hooks: ConnectionHooks, body: (rig: Rig) => void): void {
-  const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b))
-  scheduler.run(() => {
-    const network = new FakeNetwork()
-    network.defer = (fn) => scheduler.schedule(fn)
-    network.onSocket = (socket) => socket.open()
-    const conn = createConnection('ws://relay.test', {
-      reconnect: { jitter: 0 },
-      ...config,
-      socketFactory: network.factory,
-      scheduler,
-      hooks,
-    })
-    body({
-      scheduler,
-      network,
-      conn,
-      at: (t, fn) => scheduler.schedule(fn, t - scheduler.now()),
-      reqs: (socket = network.last) =>
-        socket.sent
-          .filter((e) => e.startsWith('["REQ"'))
-          .map((e) => {
-            const { subId, filters } = findReq(e)
-            return { subId, filters: filters.map((f) => JSON.parse(f) as Filter) }
-          }),
-    })
-    scheduler.schedule(() => conn.close(), 600_000)
-    scheduler.flush()
-  })
+  inVirtualTimeWith({ ...config, hooks }, (rig) =>
+    body({ ...rig, reqs: (socket = rig.network.last) => sentReqs(socket) }),
+  )
 }
 
 /**

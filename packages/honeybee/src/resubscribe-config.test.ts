@@ -4,30 +4,13 @@
  * `created_at` minus `overlap` (never down); before EOSE, or with `adjustSince: false`, the caller's
  * filters go out unchanged. In virtual time: the socket drops at 1 ms, the redial opens at 1001 ms.
  */
-import { encloseEOSE, encloseSubscriptionEvent, findReq } from 'roots-ws'
+import { encloseEOSE, encloseSubscriptionEvent } from 'roots-ws'
 import { describe, expect, it } from 'vitest'
-import { type ConnectionRig, inVirtualTime } from '../test/connection-rig.js'
-import type { FakeSocket } from '../test/fake-socket.js'
+import { type ConnectionRig, inVirtualTime, sentReqs, testEvent } from '../test/connection-rig.js'
 import { type Filter, type NostrEvent, req } from './index.js'
 
-const event = (n: number, createdAt: number): NostrEvent => ({
-  id: `id${n}`,
-  pubkey: 'pk',
-  created_at: createdAt,
-  kind: 1,
-  tags: [],
-  content: `c${n}`,
-  sig: 'sig',
-})
-
-/** The REQs `socket` received, parsed. */
-const reqs = (socket: FakeSocket): { subId: string; filters: Filter[] }[] =>
-  socket.sent
-    .filter((e) => e.startsWith('["REQ"'))
-    .map((e) => {
-      const { subId, filters } = findReq(e)
-      return { subId, filters: filters.map((f) => JSON.parse(f) as Filter) }
-    })
+const event = testEvent
+const reqs = sentReqs
 
 /**
  * Subscribes `filters` as `s`; at 1 ms the relay delivers `events` (then EOSE when `eose`) and the socket

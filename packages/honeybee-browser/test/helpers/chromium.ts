@@ -111,3 +111,28 @@ export function call<T>(page: Page, method: string, ...args: unknown[]): Promise
 export async function until(page: Page, expression: string, timeout = 10_000): Promise<void> {
   await page.waitForFunction(`Boolean(${expression})`, undefined, { timeout, polling: 25 })
 }
+
+/** Chromium with the test harness (fixtures/harness.ts) loaded in a page, ready for {@link call}. */
+export interface HarnessPage {
+  readonly browser: Browser
+  readonly page: Page
+  /** Closes the browser, then the server of the page. */
+  close(): Promise<void>
+}
+
+/** Launches Chromium and opens the harness page, titled `title`, served from 127.0.0.1. */
+export async function openHarness(title: string): Promise<HarnessPage> {
+  const [script, browser] = await Promise.all([bundleFixture('harness.ts'), launchChromium()])
+  const served = await servePage(title, script)
+  const page = await browser.newPage()
+  await page.goto(served.url)
+  await page.waitForFunction('window.harness !== undefined')
+  return {
+    browser,
+    page,
+    close: async () => {
+      await browser.close()
+      await served.close()
+    },
+  }
+}
