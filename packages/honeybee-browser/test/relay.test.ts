@@ -1,7 +1,8 @@
 /**
  * honeybee-browser in real headless Chromium against a real relay (honeybee-cli's `startRelay`, on
  * honeybee-node's `serve()`) on 127.0.0.1: a backfill of 10,000 events, publish with OK, a relay
- * restart mid-stream, the page's `offline`/`online` and visibility events, and the health probe.
+ * restart mid-stream, the page's `offline`/`online` and visibility events, and the health probe (and
+ * its rest while the page is hidden).
  */
 import { createEventStore, type EventStore, type RunningRelay, startRelay } from 'honeybee-cli'
 import { connect as connectNode, publish as publishNode } from 'honeybee-node'
@@ -144,7 +145,39 @@ describe('honeybee-browser in Chromium, on a real relay', () => {
     expect(probed.metrics.lastPongLatency).toBeLessThan(1_000)
     await call(page, 'close', 'probed')
   }, 30_000)
+
+  it('with pauseProbesWhenHidden, probes rest while the page is hidden and resume when it is visible', async () => {
+    // A probe every 200 ms (the pong is awaited for 150 ms before the next quiet period counts).
+    const health = { pingInterval: 200, pongTimeout: 150, failureThreshold: 3 }
+    const before = new Set(relay.server.connections)
+    const options = { health, pauseProbesWhenHidden: true }
+    await call(page, 'open', 'resting', relay.url, options, { kinds: [30_998] })
+    await until(page, `window.harness.summary('resting').metrics.lastPongLatency !== undefined`)
+    const relaySide = [...relay.server.connections].find((c) => !before.has(c))
+    expect(relaySide).toBeDefined()
+    // Counted where the relay receives them: the subscription's REQ, then a REQ and a CLOSE per probe.
+    const received = (): number => relaySide?.metrics().messagesReceived ?? 0
+    const visibleStart = received()
+    await sleep(1_000)
+    expect(received() - visibleStart).toBeGreaterThanOrEqual(2 * 3) // probing while visible
+
+    await call(page, 'setVisibility', 'hidden')
+    await sleep(300) // a probe already in flight may still close
+    const hiddenStart = received()
+    await sleep(1_000) // five probe intervals
+    expect(received()).toBe(hiddenStart)
+    expect((await summary('resting')).status).toBe('connected') // resting, not failing
+
+    await call(page, 'setVisibility', 'visible')
+    await pollUntil(() => received() >= hiddenStart + 2 * 2, 5_000)
+    const resting = await summary('resting')
+    expect(resting.errors).toEqual([])
+    expect(resting.probeLeaks).toBe(0)
+    await call(page, 'close', 'resting')
+  }, 30_000)
 })
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Resolves once `condition()` holds, checking every 20 ms; fails after `timeout` ms. */
 async function pollUntil(condition: () => boolean, timeout: number): Promise<void> {

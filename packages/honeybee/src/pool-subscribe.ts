@@ -36,6 +36,8 @@ export type PoolMessage =
 export interface PoolSubscribeOptions {
   /** The subscription id on every relay (1 to 64 characters); each connection makes one up when absent. */
   readonly id?: string
+  /** Each relay's EOSE timeout, instead of its connection's `eoseTimeout` (see `ReqOptions`). */
+  readonly eoseTimeout?: number
 }
 
 /** How many event ids a pool subscription remembers for de-duplication, unless the pool says otherwise. */
@@ -62,7 +64,11 @@ export function subscribeAcross(
     }
     // Scoped to this subscription and bounded; see boundedSeenIds.
     const seen = boundedSeenIds(maxSeenIds)
-    const reqOptions = { seen, ...(options.id === undefined ? {} : { id: options.id }) }
+    const reqOptions = {
+      seen,
+      ...(options.id === undefined ? {} : { id: options.id }),
+      ...(options.eoseTimeout === undefined ? {} : { eoseTimeout: options.eoseTimeout }),
+    }
     /** Each relay's part: whether its stored events are done (or the part ended). */
     const settled = new Map<string, boolean>()
     let starting = true

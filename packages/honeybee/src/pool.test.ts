@@ -212,6 +212,20 @@ describe('subscribe', () => {
     })
   })
 
+  it('times out a silent relay after the subscription’s own eoseTimeout, and still says eose-all', () => {
+    inVirtualTime({}, ({ pool, at, socket }) => {
+      const got = collect(pool.subscribe({ kinds: [1] }, { id: 'feed', eoseTimeout: 2000 }))
+      at(1, () => {
+        socket(A).receive(encloseEOSE('feed'))
+        socket(B).receive(encloseEOSE('feed'))
+      })
+      at(1990, () => expect(summary(got.values)).toEqual([`eose ${A}`, `eose ${B}`]))
+      at(2010, () =>
+        expect(summary(got.values)).toEqual([`eose ${A}`, `eose ${B}`, `eose ${C} (timed out)`, 'eose-all']),
+      )
+    })
+  })
+
   it('drops a copy from another relay by id, before parsing it', () => {
     inVirtualTime({ relays: [A, B] }, ({ pool, at, send, socket }) => {
       const got = collect(pool.subscribe({}, { id: 's' }))
